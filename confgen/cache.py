@@ -1,0 +1,73 @@
+"""The cache of model calls: SQLite in ``.confgen/cache.sqlite``, keyed by the full request
+(provider, model, messages, parameters). Each finished call is committed at once, so a run killed
+half-way keeps every answer it already paid for."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+from confgen.api import ChatRequest, Completion
+
+SCHEMA = """
+create table if not exists calls (
+    key text primary key,
+    provider text not null,
+    model text not null,
+    request text not null,
+    text text not null,
+    tokens_in integer not null,
+    tokens_out integer not null,
+    finish_reason text not null,
+    seconds real not null,
+    created real not null
+)
+"""
+
+
+class Cache:
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
+        self._db.execute("pragma journal_mode=wal")
+        self._db.execute("pragma synchronous=normal")
+        self._db.execute(SCHEMA)
+
+    def get(self, key: str) -> Completion | None:
+        with self._lock:
+            row = self._db.execute(
+                "select text, tokens_in, tokens_out, finish_reason from calls where key = ?", (key,)
+            ).fetchone()
+        return Completion(*row) if row else None
+
+    def has(self, key: str) -> bool:
+        with self._lock:
+            return self._db.execute("select 1 from calls where key = ?", (key,)).fetchone() is not None
+
+    def put(self, key: str, provider: str, model: str, request: ChatRequest, completion: Completion, seconds: float) -> None:
+        payload = json.dumps(
+            {"messages": request.messages, "temperature": request.temperature, "max_tokens": request.max_tokens, "seed": request.seed},
+            ensure_ascii=False,
+        )
+        with self._lock:
+            self._db.execute(
+                "insert or replace into calls values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (key, provider, model, payload, completion.text, completion.tokens_in, completion.tokens_out,
+                 completion.finish_reason, seconds, time.time()),
+            )
+
+    def stats(self) -> dict[str, float]:
+        with self._lock:
+            count, tin, tout, secs = self._db.execute(
+                "select count(*), coalesce(sum(tokens_in),0), coalesce(sum(tokens_out),0), coalesce(sum(seconds),0) from calls"
+            ).fetchone()
+        return {"calls": count, "tokens_in": tin, "tokens_out": tout, "seconds": secs}
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()

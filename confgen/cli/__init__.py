@@ -1,0 +1,46 @@
+"""The ``confgen`` command line: one module per command group, each thin over the core."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from confgen import __version__
+from confgen.api import ConfgenError
+from confgen.cli import app as _app
+from confgen.cli.console import err
+
+app = _app.app
+
+# Command groups register themselves on import.
+from confgen.cli import build, check, interop, schedule  # noqa: E402,F401
+
+
+def main() -> None:
+    try:
+        app(standalone_mode=False)
+    except ConfgenError as exc:
+        err.print(str(exc), markup=False, highlight=False)
+        sys.exit(exc.exit_code)
+    except (typer.Exit, SystemExit) as exc:
+        code = getattr(exc, "exit_code", None)
+        if code is None:
+            code = getattr(exc, "code", 0)
+        sys.exit(code or 0)
+    except typer.Abort:
+        err.print("aborted")
+        sys.exit(1)
+    except KeyboardInterrupt:
+        err.print("interrupted; finished drafts are kept and the next run resumes from them")
+        sys.exit(130)
+    except Exception as exc:  # click usage errors
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(2 if isinstance(exc, click.UsageError) else exc.exit_code)
+        raise
+
+
+__all__ = ["app", "main", "__version__"]

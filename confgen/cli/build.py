@@ -1,0 +1,124 @@
+"""validate, generate, build, plugins: the commands that take a project from facts to a site."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from confgen.api import ConfgenError, InputError
+from confgen.cli.app import ProjectDir, app
+from confgen.cli.console import err, out
+from confgen.cli.progress import drafting_progress, print_summary
+from confgen.plan import plan
+from confgen.project import open_project
+from confgen.providers import effective_settings, make_provider
+from confgen.render import render
+from confgen.run import OFFLINE, Runner, Summary
+from confgen.site import build_site
+
+
+@app.command()
+def validate(project_dir: ProjectDir = Path(".")) -> None:
+    """Check conference.yaml: schema, references, dates and agenda conflicts. Exit 2 on problems."""
+    project = open_project(project_dir)
+    conference = project.conference
+    out.print(f"{project.conference_file}: ok · {len(conference.sessions)} sessions, {len(conference.speakers)} speakers, "
+              f"{len(conference.rooms)} rooms, {len(conference.tracks)} tracks", markup=False)
+
+
+def _draft(project_dir: Path, *, only: list[str] | None, provider: str | None, model: str | None,
+           concurrency: int | None, force: bool, dry_run: bool, offline: bool, require_provider: bool) -> Summary | None:
+    project = open_project(project_dir)
+    overrides = {"name": OFFLINE if offline else provider, "model": model, "concurrency": concurrency}
+    settings = effective_settings(project, overrides, os.environ)
+    jobs = plan(project, only)
+    provider_obj = make_provider(project, settings)
+    runner = Runner(project, provider_obj, force=force, require_provider=require_provider, concurrency=settings.concurrency)
+    if dry_run:
+        _dry_run(runner, jobs)
+        return None
+    with drafting_progress(len(jobs)) as listener:
+        runner.listener = listener
+        summary = runner.run(jobs)
+    print_summary(summary, settings.price_per_1k_input, settings.price_per_1k_output)
+    return summary
+
+
+def _dry_run(runner: Runner, jobs) -> None:
+    from confgen.prompt import build_request
+
+    store = runner.store
+    todo = [job for job in jobs if runner.pending(job, store.read(job.path)) is None]
+    cached = tokens = 0
+    if not runner.offline:
+        for job in todo:
+            request = build_request(job, runner.project.kinds[job.kind], runner.project.templates, runner.settings,
+                                    runner.project.conference)
+            if runner.cache.has(request.key(runner.provider.name, runner.provider.model)):
+                cached += 1
+            else:  # rough: ~4 characters a token in English, ~1.5 in Chinese
+                chars = sum(len(m["content"]) for m in request.messages)
+                tokens += int(chars / (1.5 if job.lang == "zh" else 4)) + runner.settings.max_tokens
+    out.print(f"{len(jobs)} jobs planned, {len(todo)} to draft with {runner.provider.name}"
+              f"{'/' + runner.provider.model if runner.provider.model != runner.provider.name else ''}, "
+              f"{cached} of them cached, about {tokens} tokens at most; nothing was called.", markup=False)
+    for job in todo[:50]:
+        out.print(f"  {job.path}", markup=False)
+    if len(todo) > 50:
+        out.print(f"  … and {len(todo) - 50} more", markup=False)
+
+
+Only = Annotated[Optional[list[str]], typer.Option("--only", help="Draft only this content kind (repeatable).")]
+
+
+@app.command()
+def generate(
+    project_dir: ProjectDir = Path("."),
+    only: Only = None,
+    provider: Annotated[Optional[str], typer.Option(help="Provider: offline, openai, transformers, or a plugin's.")] = None,
+    model: Annotated[Optional[str], typer.Option(help="Model name (or, for transformers, a local folder).")] = None,
+    concurrency: Annotated[Optional[int], typer.Option(min=1, max=256, help="Calls in flight at once.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Redraft even up-to-date and hand-edited drafts.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the jobs, cache hits and estimated tokens; call nothing.")] = False,
+) -> None:
+    """Draft what is missing or stale into content/ (cached; hand-edited drafts are kept)."""
+    summary = _draft(project_dir, only=only, provider=provider, model=model, concurrency=concurrency, force=force,
+                     dry_run=dry_run, offline=False, require_provider=True)
+    if summary and summary.of("failed"):
+        raise typer.Exit(1)
+
+
+@app.command()
+def build(
+    project_dir: ProjectDir = Path("."),
+    offline: Annotated[bool, typer.Option("--offline", help="Draft anything missing with the offline drafter.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail on any MkDocs warning.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Redraft even up-to-date and hand-edited drafts.")] = False,
+) -> None:
+    """Draft what is missing (cached), render the pages and run mkdocs build into build/site."""
+    summary = _draft(project_dir, only=None, provider=None, model=None, concurrency=None, force=force, dry_run=False,
+                     offline=offline, require_provider=False)
+    project = open_project(project_dir, check=False)
+    rendered = render(project)
+    site = build_site(project, strict=strict)
+    out.print(f"built {rendered.page_count} pages into {site}", markup=False)
+    if summary and summary.of("failed"):
+        raise typer.Exit(1)
+
+
+@app.command("plugins")
+def list_plugins(project_dir: ProjectDir = Path(".")) -> None:
+    """List loaded plugins, their hooks and where they came from."""
+    from rich.table import Table
+
+    project = open_project(project_dir, check=False)
+    table = Table("plugin", "from", "hooks", box=None)
+    for info in project.plugins.describe():
+        table.add_row(info.name, info.source, ", ".join(h.removeprefix("confgen_") for h in info.hooks))
+    out.print(table)
+    kinds = ", ".join(sorted(project.kinds))
+    out.print(f"content kinds: {kinds}\nproviders: {', '.join(sorted(project.plugins.providers()))}\n"
+              f"gates: {', '.join(sorted(project.plugins.gates())) or '(none)'}", markup=False)

@@ -1,0 +1,6 @@
+"""Where the CLI prints: results on stdout, progress and problems on stderr."""
+
+from rich.console import Console
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)

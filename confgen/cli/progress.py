@@ -1,0 +1,50 @@
+"""Progress of a drafting run on the terminal (rich): jobs done, cached, failed, tokens, ETA."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator
+
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+from confgen.cli.console import err
+from confgen.run import Outcome, Summary
+
+
+@contextmanager
+def drafting_progress(total: int) -> Iterator:
+    counts = {"drafted": 0, "fresh": 0, "kept": 0, "failed": 0, "cached": 0, "tokens": 0}
+    columns = (
+        TextColumn("[bold]drafting"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("new {task.fields[drafted]} · up to date {task.fields[fresh]} · cached {task.fields[cached]} · "
+                   "kept {task.fields[kept]} · failed {task.fields[failed]} · tokens {task.fields[tokens]}"),
+        TimeElapsedColumn(), TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=err, transient=False, disable=not err.is_terminal) as progress:
+        task = progress.add_task("drafting", total=total, **{k: 0 for k in counts})
+
+        def listener(outcome: Outcome) -> None:
+            counts[outcome.status] = counts.get(outcome.status, 0) + 1
+            counts["cached"] += int(outcome.cached)
+            counts["tokens"] += outcome.tokens_in + outcome.tokens_out
+            progress.update(task, advance=1, **counts)
+
+        yield listener
+
+
+def print_summary(summary: Summary, price_in: float | None = None, price_out: float | None = None) -> None:
+    line = (f"drafts: {summary.count('drafted')} new, {summary.count('fresh')} up to date, {summary.count('kept')} kept, "
+            f"{summary.count('failed')} failed · calls {summary.calls}, cache hits {summary.cache_hits}, "
+            f"retries {summary.retries}, tokens in/out {summary.tokens_in}/{summary.tokens_out}")
+    if price_in is not None or price_out is not None:
+        cost = summary.tokens_in / 1000 * (price_in or 0) + summary.tokens_out / 1000 * (price_out or 0)
+        line += f", cost {cost:.4f}"
+    err.print(line + f" · {summary.seconds:.1f}s", markup=False)
+    for outcome in summary.of("kept"):
+        err.print(f"kept {outcome.job.path}: {outcome.message}", markup=False)
+    for outcome in summary.review:
+        err.print(f"needs review {outcome.job.path}: {outcome.message}", markup=False)
+    for outcome in summary.of("failed"):
+        err.print(f"failed {outcome.job.path}: {outcome.message}", markup=False)
+    if summary.of("failed"):
+        err.print("Fix the cause above and run the command again: finished drafts are kept, only the failed ones are redone.")

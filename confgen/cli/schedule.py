@@ -1,0 +1,1 @@
+"""confgen schedule commands."""

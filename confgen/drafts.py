@@ -1,0 +1,78 @@
+"""Draft files in ``content/``: Markdown with YAML front matter that records where the text came
+from, so confgen can tell a stale draft from a fresh one and a human edit from its own output."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from confgen import atomic
+from confgen.api import Draft, InputError, body_hash
+
+try:
+    from yaml import CSafeDumper as _Dumper, CSafeLoader as _Loader
+except ImportError:  # pragma: no cover
+    from yaml import SafeDumper as _Dumper, SafeLoader as _Loader  # type: ignore[assignment]
+
+FENCE = "---\n"
+META_ORDER = ("kind", "key", "lang", "provider", "model", "input_hash", "written_hash", "needs_review", "gates")
+
+
+def parse(text: str, path: str) -> Draft:
+    if not text.startswith(FENCE):
+        return Draft(path, {}, text)
+    end = text.find("\n---\n", len(FENCE) - 1)
+    if end < 0:
+        raise InputError(f"{path}:1: front matter starts with --- but never ends")
+    try:
+        meta = yaml.load(text[len(FENCE) : end + 1], Loader=_Loader) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark else 1
+        raise InputError(f"{path}:{line}: front matter is not valid YAML") from None
+    if not isinstance(meta, dict):
+        raise InputError(f"{path}:2: front matter must be a mapping")
+    return Draft(path, meta, text[end + len("\n---\n") :])
+
+
+def serialize(meta: dict[str, Any], body: str) -> str:
+    ordered = {k: meta[k] for k in META_ORDER if k in meta} | {k: v for k, v in meta.items() if k not in META_ORDER}
+    front = yaml.dump(ordered, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
+    return f"{FENCE}{front}{FENCE}{body.strip()}\n"
+
+
+class DraftStore:
+    def __init__(self, content_dir: Path):
+        self.root = content_dir
+
+    def read(self, rel_path: str) -> Draft | None:
+        path = self.root / rel_path
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+        return parse(text, str(path))
+
+    def write(self, rel_path: str, meta: dict[str, Any], body: str) -> Draft:
+        body = body.strip() + "\n"
+        meta = {**meta, "written_hash": body_hash(body)}
+        atomic.write_text(self.root / rel_path, serialize(meta, body))
+        return Draft(str(self.root / rel_path), meta, body)
+
+    def load_all(self) -> dict[str, Draft]:
+        """Every draft, by job id (``kind/key.lang``)."""
+        drafts: dict[str, Draft] = {}
+        if not self.root.is_dir():
+            return drafts
+        for dirpath, _, filenames in os.walk(self.root):
+            for filename in filenames:
+                if not filename.endswith(".md"):
+                    continue
+                path = Path(dirpath, filename)
+                draft = parse(path.read_text(encoding="utf-8"), str(path))
+                if draft.kind and draft.lang:
+                    drafts[f"{draft.kind}/{draft.key}.{draft.lang}"] = draft
+        return drafts

@@ -1,0 +1,98 @@
+"""Every hook a confgen plugin can implement, each documented where it is declared.
+
+A plugin is a module (or object) with functions marked ``@confgen.api.hookimpl`` whose names match
+the specs below. confgen finds plugins in three places, in this order: its built-ins, installed
+packages that declare an entry point in the ``confgen`` group, and ``*.py`` files in the project's
+``plugins/`` folder. Hooks that return lists are called on every plugin and the lists are joined.
+
+Example, a project-local plugin adding a content kind::
+
+    # myconf/plugins/social.py
+    from confgen.api import ContentKind, Job, Page, hookimpl
+
+    class Social(ContentKind):
+        name = "social"
+        ...
+
+    @hookimpl
+    def confgen_content_kinds():
+        return [Social()]
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    from confgen.api import ContentKind, Exporter, Gate, Importer, Provider
+    from confgen.model import Conference
+
+hookspec = pluggy.HookspecMarker("confgen")
+
+
+@hookspec
+def confgen_content_kinds() -> list["ContentKind"]:
+    """Return the content kinds this plugin adds.
+
+    A content kind plans drafting jobs from the conference facts, drafts them offline when there
+    is no model, names the sections its drafts must have, and turns drafts into site pages. Kind
+    names are unique across plugins; a later plugin cannot silently replace an earlier one's kind.
+    """
+
+
+@hookspec
+def confgen_providers() -> dict[str, Any]:
+    """Return ``{name: factory}`` for the model providers this plugin adds.
+
+    ``factory(settings: ProviderSettings, env: Mapping[str, str]) -> Provider`` builds a provider
+    for one run. ``settings`` already merges conference.yaml, the environment and command-line
+    flags (flags win). A factory raises ``InputError`` for a setting it cannot work with (a model
+    path that does not exist, a missing key) so that the user sees what to fix, exit code 2.
+    """
+
+
+@hookspec
+def confgen_gates() -> dict[str, "Gate"]:
+    """Return ``{name: gate}`` for the quality gates this plugin adds.
+
+    A gate is ``gate(ctx: GateContext) -> Iterable[Finding]``. Every draft passes every gate
+    (except those named in ``gates.disabled``) before it is written; an error-level finding sends
+    the draft back to the model with the findings as feedback. Gates must be pure and fast: they
+    run on every draft of every build.
+    """
+
+
+@hookspec
+def confgen_meta_phrases() -> dict[str, list[str]]:
+    """Return ``{lang: [phrase, ...]}``: extra phrases that betray text about the writing itself
+    ("As an AI language model", "以下是…") which the meta-text gate rejects."""
+
+
+@hookspec
+def confgen_importers() -> list["Importer"]:
+    """Return importers: readers of other schedule formats (pretalx, frab, Sessionize) that produce
+    the data of a conference.yaml. Text they bring in is untrusted."""
+
+
+@hookspec
+def confgen_exporters() -> list["Exporter"]:
+    """Return exporters: writers of the conference in other formats (.ics, frab JSON/XML)."""
+
+
+@hookspec
+def confgen_validate(conference: "Conference") -> list[tuple[str, str]]:
+    """Check the conference beyond its schema; return ``[(path, message), ...]`` for each problem.
+
+    ``path`` is a dotted field path such as ``sessions.3.room``; confgen turns it into
+    ``conference.yaml:LINE: path: message`` and exits with code 2. Used for cross-references,
+    schedule conflicts and anything a plugin needs to hold before it can render.
+    """
+
+
+@hookspec
+def confgen_mkdocs_config(conference: "Conference", lang: str, config: dict) -> None:
+    """Adjust the generated ``mkdocs.yml`` of one language (a dict) in place before the build:
+    add Markdown extensions, extra JavaScript or CSS, theme features."""
+

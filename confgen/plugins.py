@@ -1,0 +1,117 @@
+"""The plugin manager: built-ins and installed packages (entry-point group ``confgen``), then the
+project's ``plugins/*.py``. Every hook answer is gathered here so the rest of confgen asks one
+object what kinds, providers, gates, importers and exporters exist."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any
+
+import pluggy
+
+from confgen import hookspecs
+from confgen.api import ContentKind, Exporter, Gate, Importer, InputError
+
+GROUP = "confgen"
+
+
+@dataclass(frozen=True)
+class PluginInfo:
+    name: str
+    source: str  # "built-in", "package <dist>" or the file path
+    hooks: tuple[str, ...]
+
+
+class Plugins:
+    def __init__(self, project_dir: Path | None = None):
+        self.pm = pluggy.PluginManager(GROUP)
+        self.pm.add_hookspecs(hookspecs)
+        self._sources: dict[str, str] = {}
+        self._load_entry_points()
+        if project_dir is not None:
+            self._load_project(project_dir / "plugins")
+
+    def _load_entry_points(self) -> None:
+        for ep in entry_points(group=GROUP):
+            if self.pm.get_plugin(ep.name) is not None:
+                continue
+            try:
+                plugin = ep.load()
+            except Exception as exc:  # a broken third-party package must not take confgen down silently
+                raise InputError(f"plugin {ep.name!r} ({ep.value}) failed to import: {exc}") from exc
+            dist = ep.dist.name if ep.dist else "?"
+            self.pm.register(plugin, name=ep.name)
+            self._sources[ep.name] = "built-in" if dist == "confgen" else f"package {dist}"
+
+    def _load_project(self, folder: Path) -> None:
+        if not folder.is_dir():
+            return
+        for path in sorted(folder.glob("*.py")):
+            if path.name.startswith("_"):
+                continue
+            name = f"confgen_project_plugin_{path.stem}"
+            spec = importlib.util.spec_from_file_location(name, path)
+            assert spec and spec.loader
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[name] = module
+            try:
+                spec.loader.exec_module(module)
+            except Exception as exc:
+                del sys.modules[name]
+                raise InputError(f"{path}: plugin failed to import: {type(exc).__name__}: {exc}") from None
+            try:
+                self.pm.register(module, name=f"project:{path.stem}")
+            except pluggy.PluginValidationError as exc:
+                raise InputError(f"{path}: {exc}") from None
+            self._sources[f"project:{path.stem}"] = str(path)
+
+    # -- what the plugins offer -------------------------------------------------------------------
+
+    def content_kinds(self) -> dict[str, ContentKind]:
+        kinds: dict[str, ContentKind] = {}
+        for impl_kinds in self.pm.hook.confgen_content_kinds():
+            for kind in impl_kinds:
+                if kind.name in kinds:
+                    raise InputError(f"two plugins define the content kind {kind.name!r}; rename one")
+                kinds[kind.name] = kind
+        return kinds
+
+    def providers(self) -> dict[str, Any]:
+        return self._merged(self.pm.hook.confgen_providers(), "provider")
+
+    def gates(self) -> dict[str, Gate]:
+        return self._merged(self.pm.hook.confgen_gates(), "gate")
+
+    def meta_phrases(self) -> dict[str, list[str]]:
+        phrases: dict[str, list[str]] = {}
+        for answer in self.pm.hook.confgen_meta_phrases():
+            for lang, items in answer.items():
+                phrases.setdefault(lang, []).extend(items)
+        return phrases
+
+    def importers(self) -> dict[str, Importer]:
+        return {i.name: i for answer in self.pm.hook.confgen_importers() for i in answer}
+
+    def exporters(self) -> dict[str, Exporter]:
+        return {e.name: e for answer in self.pm.hook.confgen_exporters() for e in answer}
+
+    @staticmethod
+    def _merged(answers: list[dict[str, Any]], what: str) -> dict[str, Any]:
+        merged: dict[str, Any] = {}
+        for answer in answers:
+            for name, value in answer.items():
+                if name in merged:
+                    raise InputError(f"two plugins define the {what} {name!r}; rename one")
+                merged[name] = value
+        return merged
+
+    def describe(self) -> list[PluginInfo]:
+        infos = []
+        for name, plugin in self.pm.list_name_plugin():
+            hooks = tuple(sorted(h.name for h in self.pm.get_hookcallers(plugin) or []))
+            infos.append(PluginInfo(name, self._sources.get(name, "?"), hooks))
+        return infos

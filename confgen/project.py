@@ -1,0 +1,70 @@
+"""A conference project on disk, opened: facts loaded and validated, plugins and templates ready.
+This is the one object the commands work with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from confgen import validate
+from confgen.api import ContentKind, InputError
+from confgen.loader import LineMap, Problem, ValidationFailed, load_conference
+from confgen.model import Conference
+from confgen.plugins import Plugins
+from confgen.templates import Templates
+
+CONFERENCE_FILE = "conference.yaml"
+
+
+@dataclass
+class Project:
+    root: Path
+    conference: Conference
+    lines: LineMap
+    plugins: Plugins
+    templates: Templates = field(repr=False)
+
+    @property
+    def conference_file(self) -> Path:
+        return self.root / CONFERENCE_FILE
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def state_dir(self) -> Path:
+        return self.root / ".confgen"
+
+    @property
+    def build_dir(self) -> Path:
+        return self.root / "build"
+
+    @cached_property
+    def kinds(self) -> dict[str, ContentKind]:
+        return self.plugins.content_kinds()
+
+    def problem(self, path: str, message: str) -> Problem:
+        return Problem(CONFERENCE_FILE, self.lines.line_of_dotted(path), path, message)
+
+
+def open_project(root: Path | str, *, check: bool = True) -> Project:
+    """Open the project in ``root``. With ``check``, semantic errors (unknown references, schedule
+    conflicts, ...) raise :class:`ValidationFailed` with every problem at once."""
+    root = Path(root).resolve()
+    if not root.is_dir():
+        raise InputError(f"{root}: no such project folder")
+    if not (root / CONFERENCE_FILE).is_file():
+        raise InputError(f"{root}: no {CONFERENCE_FILE} here (run `confgen init {root}` to start a project)")
+    conference, lines = load_conference(root / CONFERENCE_FILE)
+    plugins = Plugins(root)
+    project = Project(root, conference, lines, plugins, Templates(root / "templates"))
+    if check:
+        issues = validate.check(conference)
+        for answer in plugins.pm.hook.confgen_validate(conference=conference):
+            issues.extend(answer or [])
+        if issues:
+            problems = sorted((project.problem(path, message) for path, message in issues), key=lambda p: p.line)
+            raise ValidationFailed(problems)
+    return project

@@ -1,0 +1,151 @@
+"""Render: drafts + facts -> one MkDocs project per language in ``build/<lang>/``.
+
+Every page exists at the same path in each language, so the language switch can land on the same
+page. Each language is its own MkDocs project with its own search settings: Chinese search needs a
+separator that includes U+200B (where jieba's segmentation puts word breaks), English does not.
+Files are written only when their content changed, so a rebuild with nothing new touches nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from confgen import atomic
+from confgen.api import Asset, ConfgenError, Draft, Page, RenderContext
+from confgen.drafts import DraftStore
+from confgen.model import LANGUAGES, tr
+from confgen.project import Project
+from confgen.templates import PACKAGED
+
+LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
+SEARCH_SEPARATOR = {
+    "zh": r"[\s\u200b\u3000\-、。，．？！；：,:!=\[\]()\"`/]+|\.(?!\d)|&[lg]t;",
+    "en": r"[\s\-,:!=\[\]()\"`/]+|\.(?!\d)|&[lg]t;|(?=[A-Z][a-z])",
+}
+NOT_IN_NAV = ("/talks/", "/speakers/")
+
+
+@dataclass
+class Rendered:
+    pages: dict[str, list[Page]] = field(default_factory=dict)  # by language
+    written: int = 0
+
+    @property
+    def page_count(self) -> int:
+        return sum(len(p) for p in self.pages.values())
+
+
+def render(project: Project, drafts: dict[str, Draft] | None = None) -> Rendered:
+    if drafts is None:
+        drafts = DraftStore(project.content_dir).load_all()
+    out = project.build_dir
+    result = Rendered()
+    theme_dir = out / "theme"
+    result.written += _sync_tree(PACKAGED / "theme", theme_dir, project.root / "templates" / "theme")
+    for lang in LANGUAGES:
+        ctx = RenderContext(project.conference, lang, project.templates, drafts)
+        pages: list[Page] = []
+        files: dict[str, bytes] = {}
+        for kind in project.kinds.values():
+            for item in kind.pages(ctx):
+                if item.path in files:
+                    raise ConfgenError(f"two pages want the path {item.path} ({lang}); content kind {kind.name!r} clashes")
+                if isinstance(item, Asset):
+                    files[item.path] = item.content
+                else:
+                    pages.append(item)
+                    files[item.path] = item.markdown.encode("utf-8")
+        result.pages[lang] = pages
+        docs = out / lang / "docs"
+        result.written += _sync_files(docs, files)
+        config = mkdocs_config(project, lang, pages)
+        project.plugins.pm.hook.confgen_mkdocs_config(conference=project.conference, lang=lang, config=config)
+        data = json.dumps(config, ensure_ascii=False, indent=1).encode("utf-8")  # JSON is valid YAML
+        result.written += atomic.write_if_changed(out / lang / "mkdocs.yml", data)
+    return result
+
+
+def mkdocs_config(project: Project, lang: str, pages: list[Page]) -> dict:
+    conference = project.conference
+    site_url = str(conference.site.url or conference.event.url or "")
+    if site_url:
+        site_url = site_url.rstrip("/") + f"/{lang}/"
+    config = {
+        "site_name": tr(conference.event.name, lang),
+        "site_description": tr(conference.event.tagline, lang),
+        "site_author": tr(conference.site.author, lang) or None,
+        "site_url": site_url or None,
+        "repo_url": str(conference.site.repo_url) if conference.site.repo_url else None,
+        "docs_dir": "docs",
+        "site_dir": f"../site/{lang}",
+        "use_directory_urls": True,
+        "theme": {
+            "name": "material",
+            "custom_dir": "../theme",
+            "language": lang,
+            "font": False,  # no Google Fonts: the site makes no request to another host
+            "features": ["navigation.tabs", "navigation.top", "navigation.indexes", "search.suggest", "search.highlight", "content.code.copy"],
+            "palette": [{"scheme": "default", "primary": "indigo", "accent": "deep orange"}],
+        },
+        "plugins": [{"search": {"lang": ["en"] if lang == "en" else ["zh", "en"], "separator": SEARCH_SEPARATOR[lang]}}],
+        "markdown_extensions": [
+            "admonition", "attr_list", "md_in_html", "tables", "def_list", "footnotes",
+            {"toc": {"permalink": True}},
+            "pymdownx.details",
+            {"pymdownx.superfences": {"custom_fences": [
+                {"name": "mermaid", "class": "mermaid", "format": "pymdownx.superfences.fence_code_format"}]}},
+            {"pymdownx.arithmatex": {"generic": True}},
+            {"pymdownx.highlight": {"anchor_linenums": True}},
+        ],
+        "extra": {
+            "alternate": [{"name": LANGUAGE_NAMES[other], "lang": other} for other in LANGUAGES],
+            "generator": False,
+        },
+        "extra_css": [],
+        "extra_javascript": [],
+        "nav": _nav(pages),
+        "not_in_nav": "\n".join(NOT_IN_NAV),
+    }
+    return {k: v for k, v in config.items() if v is not None}
+
+
+def _nav(pages: list[Page]) -> list:
+    entries: list = []
+    sections: dict[str, list] = {}
+    for page in sorted((p for p in pages if p.nav is not None), key=lambda p: (p.order, p.path)):
+        if not page.nav:
+            entries.append({page.title: page.path})
+            continue
+        section = page.nav[0]
+        if section not in sections:
+            sections[section] = []
+            entries.append({section: sections[section]})
+        sections[section].append({page.title: page.path})
+    return entries
+
+
+def _sync_files(root: Path, files: dict[str, bytes]) -> int:
+    """Make ``root`` hold exactly ``files``: write what changed, delete what is no longer produced."""
+    written = sum(atomic.write_if_changed(root / rel, data) for rel, data in files.items())
+    if root.is_dir():
+        wanted = {os.path.normpath(rel) for rel in files}
+        for dirpath, _, filenames in os.walk(root):
+            for filename in filenames:
+                rel = os.path.normpath(os.path.relpath(os.path.join(dirpath, filename), root))
+                if rel not in wanted:
+                    os.unlink(os.path.join(dirpath, filename))
+    return written
+
+
+def _sync_tree(source: Path, target: Path, override: Path) -> int:
+    """Copy the packaged theme overrides, then a project's own on top."""
+    files: dict[str, bytes] = {}
+    for base in (source, override):
+        if base.is_dir():
+            for path in base.rglob("*"):
+                if path.is_file() and "__pycache__" not in path.parts:
+                    files[str(path.relative_to(base))] = path.read_bytes()
+    return _sync_files(target, files)

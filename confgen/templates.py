@@ -1,0 +1,94 @@
+"""Jinja templates: the packaged ones (``confgen_templates``), overridden file by file by a
+project's own ``templates/`` folder."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from confgen.api import ConfgenError
+from confgen.model import tr
+
+PACKAGED = Path(str(files("confgen_templates")))
+
+
+LABELS = {
+    "keynote": ("主题演讲", "Keynote"), "talk": ("演讲", "Talk"), "workshop": ("工作坊", "Workshop"),
+    "case": ("案例分享", "Case study"), "panel": ("圆桌论坛", "Round table"), "competition": ("技术竞赛", "Competition"),
+    "beginner": ("入门", "Beginner"), "intermediate": ("进阶", "Intermediate"), "advanced": ("高级", "Advanced"),
+    "diamond": ("钻石赞助", "Diamond"), "platinum": ("白金赞助", "Platinum"), "gold": ("黄金赞助", "Gold"),
+    "silver": ("白银赞助", "Silver"), "partner": ("合作伙伴", "Partner"), "media": ("媒体支持", "Media partner"),
+    "zh": ("中文", "Chinese"), "en": ("英文", "English"),
+}
+WEEKDAYS = {"zh": "一二三四五六日", "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")}
+
+
+def label(value: Any, lang: str) -> str:
+    key = getattr(value, "value", value)
+    pair = LABELS.get(str(key))
+    return (pair[0] if lang == "zh" else pair[1]) if pair else str(key)
+
+
+def long_date(value: Any, lang: str) -> str:
+    """``2026年6月12日（周五）`` or ``Friday 12 June 2026``."""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
+    if lang == "zh":
+        return f"{value.year}年{value.month}月{value.day}日（周{WEEKDAYS['zh'][value.weekday()]}）"
+    return f"{WEEKDAYS['en'][value.weekday()]} {value.day} {value:%B} {value.year}"
+
+
+def hm(value: Any) -> str:
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return f"{value:%H:%M}"
+
+
+def _pick(lang: str):
+    def pick(zh: str, en: str) -> str:
+        return zh if lang == "zh" else en
+
+    return pick
+
+
+class Templates:
+    def __init__(self, project_templates: Path | None = None):
+        search = [str(p) for p in (project_templates, PACKAGED) if p and p.is_dir()]
+        self.search_path = search
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(search),
+            autoescape=False,  # Markdown out; untrusted fields are escaped by the `data` filter and sanitized at render
+            undefined=jinja2.StrictUndefined,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters.update(tr=tr, label=label, long_date=long_date, hm=hm)
+        self.env.globals.update(tr=tr, label=label)
+
+    def render(self, name: str, **context: Any) -> str:
+        lang = context.get("lang", "en")
+        try:
+            template = self.env.get_template(name)
+        except jinja2.TemplateNotFound:
+            raise ConfgenError(f"template {name!r} not found in {self.search_path}") from None
+        return template.render(t=_pick(lang), **context)
+
+    def exists(self, name: str) -> bool:
+        try:
+            self.env.get_template(name)
+        except jinja2.TemplateNotFound:
+            return False
+        return True
+
+    @lru_cache(maxsize=None)
+    def version(self, name: str) -> str:
+        """A hash of the template's source, part of every cache key that uses it."""
+        source, _, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
+        return hashlib.sha256(source.encode()).hexdigest()[:12]

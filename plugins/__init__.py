@@ -1,0 +1,1 @@
+"""confgen's built-in plugins, loaded through the same ``confgen`` entry-point group as any other."""

@@ -1,0 +1,54 @@
+"""Technical articles: one per track (``site.articles_per_track``), in the ten-part structure such
+articles use, drafted from the track and its sessions."""
+
+from __future__ import annotations
+
+from confgen.api import ContentKind, Job, Page, RenderContext, hookimpl
+from confgen.model import Conference, tr
+
+SECTIONS = {
+    "zh": ["摘要", "1 背景介绍", "2 核心概念与联系", "3 核心方法与步骤", "4 数学模型与公式", "5 项目实践",
+           "6 应用场景", "7 展望", "8 工具和资源", "9 总结：趋势与挑战", "10 附录：常见问题"],
+    "en": ["Abstract", "1 Background", "2 Core concepts and how they connect", "3 Core method and steps",
+           "4 Mathematical model and formulas", "5 Project practice", "6 Application scenarios", "7 Outlook",
+           "8 Tools and resources", "9 Summary: trends and challenges", "10 Appendix: FAQ"],
+}
+
+
+def track_facts(conference: Conference, track, lang: str) -> dict:
+    sessions = [s for s in conference.sessions if s.track == track.id]
+    return {
+        "event": tr(conference.event.name, lang), "track_id": track.id, "track": tr(track.name, lang),
+        "description": tr(track.description, lang),
+        "sessions": [{"id": s.id, "title": tr(s.title, lang), "type": s.type.value, "level": s.level.value,
+                      "speakers": [tr(conference.speaker(p).name, lang) for p in s.speakers]} for s in sessions],
+        "references": [r.model_dump(mode="json") for r in conference.references],
+        "author": tr(conference.site.author, lang),
+    }
+
+
+class Articles(ContentKind):
+    name = "articles"
+    required_sections = SECTIONS
+
+    def plan(self, conference: Conference):
+        for track in conference.tracks:
+            for number in range(1, conference.site.articles_per_track + 1):
+                key = track.id if number == 1 else f"{track.id}-{number}"
+                for lang in ("zh", "en"):
+                    yield Job(self.name, key, lang, facts=track_facts(conference, track, lang) | {"number": number})
+
+    def pages(self, ctx: RenderContext):
+        section = ctx.tr({"zh": "技术文章", "en": "Articles"})
+        for job in self.plan(ctx.conference):
+            if job.lang != ctx.lang:
+                continue
+            draft = ctx.draft(self.name, job.key)
+            title = ctx.tr({"zh": f"{job.facts['track']}：技术综述", "en": f"{job.facts['track']}: a technical overview"})
+            yield Page(f"articles/{job.key}.md", ctx.lang, title,
+                       ctx.render("pages/draft.md.j2", draft=draft, heading=None), nav=(section,), order=80)
+
+
+@hookimpl
+def confgen_content_kinds():
+    return [Articles()]

@@ -1,0 +1,46 @@
+"""The event's own pages: home (with a drafted welcome), venue and travel, tickets, sponsors."""
+
+from __future__ import annotations
+
+from confgen.api import ContentKind, Job, Page, RenderContext, hookimpl
+from confgen.model import Conference, tr
+
+
+def event_facts(conference: Conference, lang: str) -> dict:
+    event = conference.event
+    return {
+        "name": tr(event.name, lang), "tagline": tr(event.tagline, lang), "city": tr(event.city, lang),
+        "venue": tr(event.venue.name, lang), "address": tr(event.venue.address, lang),
+        "start_date": event.start_date.isoformat(), "end_date": event.end_date.isoformat(),
+        "days": len(event.days), "organizer": tr(event.organizer, lang),
+        "tracks": [tr(t.name, lang) for t in conference.tracks],
+        "rooms": len(conference.rooms), "sessions": len(conference.sessions), "speakers": len(conference.speakers),
+        "types": sorted({s.type.value for s in conference.sessions}),
+        "keynotes": [tr(s.title, lang) for s in conference.sessions if s.type.value == "keynote"],
+    }
+
+
+class Event(ContentKind):
+    name = "event"
+
+    def plan(self, conference: Conference):
+        for lang in ("zh", "en"):
+            yield Job(self.name, "welcome", lang, facts=event_facts(conference, lang), title=tr(conference.event.name, lang))
+
+    def pages(self, ctx: RenderContext):
+        conference = ctx.conference
+        yield Page("index.md", ctx.lang, ctx.tr({"zh": "首页", "en": "Home"}),
+                   ctx.render("pages/home.md.j2", draft=ctx.draft(self.name, "welcome")), nav=(), order=0)
+        yield Page("venue.md", ctx.lang, ctx.tr({"zh": "场地与交通", "en": "Venue & travel"}),
+                   ctx.render("pages/venue.md.j2"), nav=(), order=50)
+        if conference.tickets:
+            yield Page("tickets.md", ctx.lang, ctx.tr({"zh": "票务", "en": "Tickets"}),
+                       ctx.render("pages/tickets.md.j2"), nav=(), order=55)
+        if conference.sponsors:
+            yield Page("sponsors.md", ctx.lang, ctx.tr({"zh": "赞助商", "en": "Sponsors"}),
+                       ctx.render("pages/sponsors.md.j2"), nav=(), order=60)
+
+
+@hookimpl
+def confgen_content_kinds():
+    return [Event()]

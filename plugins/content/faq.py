@@ -1,0 +1,35 @@
+"""The FAQ: one drafted page per language from the FAQ facts, tickets and logistics."""
+
+from __future__ import annotations
+
+from confgen.api import ContentKind, Job, Page, RenderContext, hookimpl
+from confgen.model import Conference, tr
+
+
+class Faq(ContentKind):
+    name = "faq"
+    required_sections = {"zh": [], "en": []}
+
+    def plan(self, conference: Conference):
+        for lang in ("zh", "en"):
+            facts = {
+                "event": tr(conference.event.name, lang),
+                "faq": [{"q": tr(f.q, lang), "a": tr(f.a, lang)} for f in conference.faq],
+                "tickets": [{"name": tr(t.name, lang), "price": t.price, "currency": t.currency,
+                             "sale_end": t.sale_end.isoformat() if t.sale_end else None} for t in conference.tickets],
+                "registration": tr(conference.logistics.registration, lang),
+                "wifi": tr(conference.logistics.wifi, lang),
+                "accessibility": tr(conference.logistics.accessibility, lang),
+                "contact": conference.event.contact_email or "",
+            }
+            yield Job(self.name, "faq", lang, facts=facts)
+
+    def pages(self, ctx: RenderContext):
+        yield Page("faq.md", ctx.lang, ctx.tr({"zh": "常见问题", "en": "FAQ"}),
+                   ctx.render("pages/draft.md.j2", draft=ctx.draft(self.name, "faq"), heading=ctx.tr({"zh": "常见问题", "en": "Frequently asked questions"})),
+                   nav=(), order=70)
+
+
+@hookimpl
+def confgen_content_kinds():
+    return [Faq()]

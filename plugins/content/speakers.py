@@ -1,0 +1,40 @@
+"""Speaker pages: a drafted bio per speaker and language, with affiliation, links and talks; plus
+the speakers index."""
+
+from __future__ import annotations
+
+from confgen.api import ContentKind, Job, Page, RenderContext, hookimpl
+from confgen.model import Conference, tr
+
+
+class Speakers(ContentKind):
+    name = "speakers"
+
+    def plan(self, conference: Conference):
+        for speaker in conference.speakers:
+            for lang in ("zh", "en"):
+                talks = [
+                    {"id": s.id, "title": tr(s.title, lang), "type": s.type.value,
+                     "start": s.start.isoformat() if s.start else None}
+                    for s in conference.sessions_of(speaker.id)
+                ]
+                facts = {"id": speaker.id, "name": tr(speaker.name, lang), "affiliation": tr(speaker.affiliation, lang),
+                         "title": tr(speaker.title, lang), "talks": talks, "event": tr(conference.event.name, lang)}
+                yield Job(self.name, speaker.id, lang, facts=facts, untrusted={"bio": tr(speaker.bio, lang)},
+                          title=tr(speaker.name, lang))
+
+    def pages(self, ctx: RenderContext):
+        conference = ctx.conference
+        for speaker in conference.speakers:
+            yield Page(f"speakers/{speaker.id}.md", ctx.lang, ctx.tr(speaker.name), ctx.render(
+                "pages/speaker.md.j2", speaker=speaker, draft=ctx.draft(self.name, speaker.id),
+                talks=sorted(conference.sessions_of(speaker.id), key=lambda s: (s.start is None, s.start or 0)),
+            ))
+        yield Page("speakers.md", ctx.lang, ctx.tr({"zh": "讲者", "en": "Speakers"}),
+                   ctx.render("pages/speakers.md.j2", speakers=sorted(conference.speakers, key=lambda s: s.id)),
+                   nav=(), order=30)
+
+
+@hookimpl
+def confgen_content_kinds():
+    return [Speakers()]

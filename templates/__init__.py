@@ -1,0 +1,1 @@
+"""Packaged Jinja templates (prompts/, pages/, offline/, theme/). Data only."""
