@@ -199,7 +199,7 @@ class ContentKind:
 
     def offline(self, job: Job, conference: Conference, templates: "Templates") -> str:
         """The draft's Markdown body from the facts alone (the embedded offline drafter)."""
-        return templates.render(f"offline/{self.name}.{job.lang}.md.j2", conference=conference, job=job, lang=job.lang, **job.facts)
+        return templates.render(f"offline/{self.name}.{job.lang}.md.j2", conference=conference, job=job, lang=job.lang, facts=job.facts)
 
     def pages(self, ctx: RenderContext) -> Iterable[Page | Asset]:
         return ()

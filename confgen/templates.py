@@ -78,7 +78,11 @@ class Templates:
             template = self.env.get_template(name)
         except jinja2.TemplateNotFound:
             raise ConfgenError(f"template {name!r} not found in {self.search_path}") from None
-        return template.render(t=_pick(lang), **context)
+        try:
+            return template.render(t=_pick(lang), **context)
+        except jinja2.TemplateError as exc:
+            where = f"{template.filename}:{getattr(exc, 'lineno', None) or '?'}"
+            raise ConfgenError(f"{where}: template error: {exc}") from None
 
     def exists(self, name: str) -> bool:
         try:
