@@ -73,9 +73,14 @@ def parse_yaml(text: str, filename: str) -> tuple[Any, LineMap]:
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # The context mark is where the broken construct began (an unclosed bracket or quote), which
+        # is where the fix goes; the problem mark is where the parser noticed.
+        mark = exc.context_mark or exc.problem_mark
         line = mark.line + 1 if mark else 0
-        raise ValidationFailed([Problem(filename, line, "", f"invalid YAML: {exc.problem or exc}")]) from None
+        message = f"invalid YAML: {exc.context + ': ' if exc.context else ''}{exc.problem or exc}"
+        if exc.context_mark and exc.problem_mark and exc.problem_mark.line != exc.context_mark.line:
+            message += f" (noticed at line {exc.problem_mark.line + 1})"
+        raise ValidationFailed([Problem(filename, line, "", message)]) from None
     except yaml.YAMLError as exc:
         raise ValidationFailed([Problem(filename, 0, "", f"invalid YAML: {exc}")]) from None
     finally:
@@ -92,7 +97,7 @@ def parse_yaml(text: str, filename: str) -> tuple[Any, LineMap]:
 
 
 def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int], constructor: Any, filename: str) -> Any:
-    lines[path] = node.start_mark.line + 1
+    lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
@@ -104,6 +109,7 @@ def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int], constructor: A
             key = str(key) if not isinstance(key, str) else key
             if key in result:
                 raise ValidationFailed([Problem(filename, key_node.start_mark.line + 1, dotted((*path, key)), "duplicate key")])
+            lines[(*path, key)] = key_node.start_mark.line + 1  # a field's line is its key's
             result[key] = _build(value_node, (*path, key), lines, constructor, filename)
         return result
     if isinstance(node, yaml.SequenceNode):

@@ -34,12 +34,11 @@ def main() -> None:
     except KeyboardInterrupt:
         err.print("interrupted; finished drafts are kept and the next run resumes from them")
         sys.exit(130)
-    except Exception as exc:  # click usage errors
-        import click
-
-        if isinstance(exc, click.ClickException):
+    except Exception as exc:
+        # Usage errors from the (vendored) click inside Typer: they know how to show themselves.
+        if hasattr(exc, "show") and isinstance(getattr(exc, "exit_code", None), int):
             exc.show()
-            sys.exit(2 if isinstance(exc, click.UsageError) else exc.exit_code)
+            sys.exit(exc.exit_code)
         raise
 
 

@@ -1,0 +1,233 @@
+"""The reference site built with the real `mkdocs build`, checked by parsing the built HTML."""
+
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from confgen.drafts import parse
+from confgen.model import tr
+from confgen.project import open_project
+from conftest import write_project
+
+
+def confgen(*args: str, timeout: int = 300) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "confgen", *args], capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    import shutil
+
+    from conftest import REFERENCE_SITE
+
+    root = tmp_path_factory.mktemp("ref") / "site"
+    shutil.copytree(REFERENCE_SITE, root, ignore=shutil.ignore_patterns("build", ".confgen"))
+    result = confgen("build", str(root))
+    assert result.returncode == 0, result.stderr
+    return root
+
+
+def html(path: Path):
+    return lxml.html.fromstring(path.read_bytes())
+
+
+def test_committed_drafts_are_up_to_date(built):
+    """The reference site's drafts are committed: building the copy drafts nothing new."""
+    result = confgen("build", str(built))
+    assert "0 new" in result.stderr, result.stderr
+
+
+def test_every_session_has_a_page_with_time_and_room_in_both_languages(built):
+    conference = open_project(built).conference
+    for session in conference.sessions:
+        for lang in ("zh", "en"):
+            page = built / "build" / "site" / lang / "talks" / session.id / "index.html"
+            assert page.is_file(), page
+            text = html(page).text_content()
+            assert f"{session.start:%H:%M}–{session.end:%H:%M}" in text
+            assert tr(conference.room(session.room).name, lang) in text
+            assert tr(session.title, lang) in text
+            assert html(page).get("lang", "").startswith(lang)
+
+
+def test_language_switch_lands_on_the_same_page(built):
+    site = built / "build" / "site"
+    pages = [p for p in site.rglob("index.html") if p.parent != site]
+    assert len(pages) > 200
+    for page in pages:
+        rel = page.relative_to(site)
+        links = html(page).xpath('//a[contains(@class, "cg-lang-switch")]/@href')
+        assert len(links) == 2, rel
+        for href in links:
+            target = posixpath.normpath(posixpath.join(str(rel.parent), href))
+            target_path = site / target / "index.html"
+            assert target_path.is_file(), (rel, href)
+            assert target_path.relative_to(site).parts[1:] == rel.parts[1:]
+
+
+def test_talk_and_speaker_pages_stay_out_of_the_nav_and_the_agenda_links_them(built):
+    conference = open_project(built).conference
+    day1 = html(built / "build" / "site" / "en" / "agenda" / "day-1" / "index.html")
+    nav_links = day1.xpath('//nav[contains(@class, "md-nav--primary")]//a/@href')
+    assert nav_links and not any("talks/" in h or "/speakers/" in h for h in nav_links)
+    agenda_links = set(day1.xpath('//div[contains(@class, "cg-agenda")]//a/@href'))
+    day1_sessions = [s for s in conference.sessions if s.start.date() == conference.event.start_date]
+    for session in day1_sessions:
+        assert f"../../talks/{session.id}/" in agenda_links
+
+
+def test_every_link_in_the_site_resolves(built):
+    site = built / "build" / "site"
+    for page in site.rglob("*.html"):
+        if page.name == "404.html":
+            continue
+        for href in html(page).xpath("//a/@href"):
+            if href.startswith(("http:", "https:", "mailto:", "#", "javascript:", "data:")) or not href:
+                continue
+            path = href.split("#")[0].split("?")[0]
+            if not path:
+                continue
+            target = (page.parent / path).resolve()
+            assert target.exists() or (target / "index.html").exists(), f"{page.relative_to(site)} -> {href}"
+
+
+def test_chinese_search_index_is_segmented_with_a_separator_that_splits_it(built):
+    index = json.loads((built / "build" / "site" / "zh" / "search" / "search_index.json").read_text("utf-8"))
+    assert "\\u200b" in index["config"]["separator"]
+    texts = " ".join(doc["text"] for doc in index["docs"])
+    assert "\u200b" in texts, "jieba segmentation did not run"
+    en = json.loads((built / "build" / "site" / "en" / "search" / "search_index.json").read_text("utf-8"))
+    assert "\\u200b" not in en["config"]["separator"]
+
+
+def test_offline_drafts_say_so_on_the_page(built):
+    text = html(built / "build" / "site" / "en" / "talks" / "s01" / "index.html").text_content()
+    assert "drafted by confgen's offline drafter from the event data" in text
+
+
+# -- drafts, human edits, --force ---------------------------------------------------------------
+
+
+def test_human_edit_survives_a_rebuild_and_force_replaces_it(mini_project):
+    assert confgen("build", str(mini_project)).returncode == 0
+    draft = mini_project / "content" / "talks" / "t1.en.md"
+    edited = draft.read_text("utf-8").replace("PagedAttention and batching explained.", "Edited by the organizer: PagedAttention.")
+    draft.write_text(edited, "utf-8")
+    # A fact changes, so the talk's draft is stale; the human edit must still win.
+    conf = mini_project / "conference.yaml"
+    conf.write_text(conf.read_text("utf-8").replace("Serving models with vLLM", "Serving LLMs with vLLM"), "utf-8")
+    result = confgen("build", str(mini_project))
+    assert result.returncode == 0, result.stderr
+    assert "kept" in result.stderr and "talks/t1.en.md" in result.stderr
+    assert draft.read_text("utf-8") == edited
+    page = (mini_project / "build" / "site" / "en" / "talks" / "t1" / "index.html").read_text("utf-8")
+    assert "Edited by the organizer" in page
+    result = confgen("build", str(mini_project), "--force")
+    assert result.returncode == 0
+    assert "Edited by the organizer" not in draft.read_text("utf-8")
+    assert "Serving LLMs with vLLM" in draft.read_text("utf-8")
+
+
+def test_changing_one_abstract_redrafts_only_its_jobs(mini_project):
+    assert confgen("build", str(mini_project)).returncode == 0
+    before = {p: p.stat().st_mtime_ns for p in (mini_project / "content").rglob("*.md")}
+    conf = mini_project / "conference.yaml"
+    conf.write_text(conf.read_text("utf-8").replace("PagedAttention and batching explained.", "Continuous batching explained."), "utf-8")
+    time.sleep(0.01)
+    result = confgen("generate", str(mini_project))
+    assert "1 new" in result.stderr, result.stderr
+    changed = [p.name for p, m in before.items() if p.stat().st_mtime_ns != m]
+    assert changed == ["t1.en.md"]
+
+
+# -- plugins ------------------------------------------------------------------------------------
+
+LOCAL_PLUGIN = '''
+from confgen.api import ContentKind, Job, Page, hookimpl
+
+
+class Social(ContentKind):
+    name = "social"
+
+    def plan(self, conference):
+        for lang in ("zh", "en"):
+            yield Job(self.name, "announce", lang, facts={"sessions": len(conference.sessions)})
+
+    def offline(self, job, conference, templates):
+        return f"SOCIAL-POST {job.lang}: {job.facts['sessions']} sessions"
+
+    def pages(self, ctx):
+        draft = ctx.draft(self.name, "announce")
+        yield Page("social.md", ctx.lang, "Social", "# Social\\n\\n" + draft.body, nav=(), order=99)
+
+
+@hookimpl
+def confgen_content_kinds():
+    return [Social()]
+'''
+
+
+def test_project_plugin_adds_a_content_kind_to_the_built_site(mini_project):
+    (mini_project / "plugins").mkdir()
+    (mini_project / "plugins" / "social.py").write_text(LOCAL_PLUGIN, "utf-8")
+    result = confgen("plugins", str(mini_project))
+    assert result.returncode == 0 and "project:social" in result.stdout and "social" in result.stdout
+    result = confgen("build", str(mini_project))
+    assert result.returncode == 0, result.stderr
+    page = (mini_project / "build" / "site" / "zh" / "social" / "index.html").read_text("utf-8")
+    assert "SOCIAL-POST zh: 3 sessions" in page
+    nav = html(mini_project / "build" / "site" / "en" / "index.html").xpath('//nav//a/@href')
+    assert any("social" in h for h in nav)
+
+
+def test_broken_project_plugin_is_a_clear_error(mini_project):
+    (mini_project / "plugins").mkdir()
+    (mini_project / "plugins" / "bad.py").write_text("import does_not_exist\n", "utf-8")
+    result = confgen("build", str(mini_project))
+    assert result.returncode == 2 and "bad.py" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_template_override_from_the_project(mini_project):
+    (mini_project / "templates" / "offline").mkdir(parents=True)
+    (mini_project / "templates" / "offline" / "faq.en.md.j2").write_text("OVERRIDDEN FAQ for {{ facts.event }}\n", "utf-8")
+    assert confgen("build", str(mini_project)).returncode == 0
+    assert "OVERRIDDEN FAQ for Test DevCon" in (mini_project / "content" / "faq" / "faq.en.md").read_text("utf-8")
+
+
+# -- interrupted runs ---------------------------------------------------------------------------
+
+
+def test_killed_build_leaves_no_half_written_file_and_resumes(tmp_path):
+    from bench.synthetic import write
+
+    project = tmp_path / "big"
+    project.mkdir()
+    write(project / "conference.yaml", sessions=600, rooms=20, speakers=300)
+    process = subprocess.Popen([sys.executable, "-m", "confgen", "build", str(project)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline and len(list((project / "content").rglob("*.md"))) < 200 if (project / "content").exists() else time.time() < deadline:
+        time.sleep(0.02)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    drafts = list((project / "content").rglob("*.md"))
+    assert 0 < len(drafts), "the build was killed before it wrote anything"
+    for path in drafts:
+        draft = parse(path.read_text("utf-8"), str(path))
+        assert draft.meta.get("kind") and not draft.edited, path
+    before = {p: p.stat().st_mtime_ns for p in drafts}
+    result = confgen("generate", str(project))
+    assert result.returncode == 0, result.stderr
+    assert f"{len(drafts)} up to date" in result.stderr
+    assert all(p.stat().st_mtime_ns == m for p, m in before.items()), "finished drafts were redone"
+    assert not list(project.rglob("*.confgen-tmp"))
