@@ -1,6 +1,7 @@
 """The cache of model calls: SQLite in ``.confgen/cache.sqlite``, keyed by the full request
-(provider, model, messages, parameters). Each finished call is committed at once, so a run killed
-half-way keeps every answer it already paid for."""
+(provider, model, messages, parameters, prompt templates' version) and recording the tokens and
+seconds of every call. Each finished call is committed at once, so a run killed half-way keeps
+every answer it already paid for."""
 
 from __future__ import annotations
 
@@ -33,10 +34,30 @@ class Cache:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
-        self._db.execute("pragma journal_mode=wal")
-        self._db.execute("pragma synchronous=normal")
-        self._db.execute(SCHEMA)
+        try:
+            self._db = self._open(path)
+        except sqlite3.DatabaseError:
+            # Not a database (a copy cut short, a stray file): the cache only saves money, so set
+            # the file aside for inspection and start an empty one rather than stop the run.
+            path.replace(path.with_name(f"{path.name}.broken-{int(time.time())}"))
+            for suffix in ("-wal", "-shm"):
+                path.with_name(path.name + suffix).unlink(missing_ok=True)
+            self._db = self._open(path)
+
+    @staticmethod
+    def _open(path: Path) -> sqlite3.Connection:
+        # Autocommit: each call's answer is durable the moment it is stored, so a run killed half
+        # way (even with SIGKILL) keeps every answer it paid for; WAL keeps the file consistent.
+        db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
+        try:
+            db.execute("pragma journal_mode=wal")
+            db.execute("pragma synchronous=normal")
+            db.execute(SCHEMA)
+            db.execute("select count(*) from calls").fetchone()
+        except sqlite3.DatabaseError:
+            db.close()
+            raise
+        return db
 
     def get(self, key: str) -> Completion | None:
         with self._lock:

@@ -5,6 +5,10 @@ kept), asks the provider through the cache with bounded concurrency and retries,
 through the quality gates (sending findings back to the model a bounded number of times), falls
 back to the offline drafter when the model cannot produce a passing draft, and writes the draft
 atomically. One failing job never stops the others.
+
+Concurrency is the number of calls in flight, not of threads: a job waiting out a back-off holds
+no slot, so the other jobs keep the server busy. A 429 with Retry-After pauses every call, since a
+rate limit is shared by all of them.
 """
 
 from __future__ import annotations
@@ -17,16 +21,22 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from confgen import atomic
-from confgen.api import ChatRequest, Completion, ConfgenError, Draft, Finding, GateContext, Job, Provider, ProviderError
+from confgen.api import ChatRequest, Completion, ConfgenError, Draft, Finding, GateContext, Job, Provider, ProviderError, stable_hash
 from confgen.cache import Cache
 from confgen.drafts import DraftStore
 from confgen.gates import errors, run_gates
+from confgen.model import ProviderSettings
 from confgen.project import Project
-from confgen.prompt import build_request, template_name
+from confgen.prompt import build_request, template_version
 
 OFFLINE = "offline"
-MAX_TRANSIENT_TRIES = 6
-MAX_BACKOFF = 30.0
+#: Attempts of one call before the job fails (the first one included).
+MAX_TRIES = 6
+#: Longest single wait, even when a server asks for more in Retry-After.
+MAX_BACKOFF = 60.0
+#: Longest total waiting for one call across its retries.
+MAX_TOTAL_WAIT = 180.0
+FIRST_BACKOFF = 0.25
 
 
 @dataclass
@@ -78,12 +88,27 @@ class Summary:
         return [o for o in self.outcomes if o.needs_review]
 
 
+@dataclass
+class DryRun:
+    """What a run would do, computed without calling anything."""
+
+    jobs: list[Job]
+    todo: list[Job]
+    cached: int = 0
+    tokens: int = 0
+
+
 Listener = Callable[[Outcome], None]
+
+
+class Stopped(ConfgenError):
+    """The run was interrupted; jobs not yet started are left for the next run."""
 
 
 class Runner:
     def __init__(self, project: Project, provider: Provider, *, force: bool = False, require_provider: bool = False,
-                 concurrency: int = 1, listener: Listener | None = None, sleep: Callable[[float], None] = time.sleep):
+                 concurrency: int = 1, listener: Listener | None = None, sleep: Callable[[float], None] = time.sleep,
+                 settings: ProviderSettings | None = None):
         self.project = project
         self.provider = provider
         self.force = force
@@ -92,31 +117,45 @@ class Runner:
         self.listener = listener or (lambda outcome: None)
         self.sleep = sleep
         self.store = DraftStore(project.content_dir)
-        self.settings = project.conference.provider
+        self.settings = settings or project.conference.provider  # merged with env and flags by the caller
         self.gates = project.plugins.gates()
         self._cache: Cache | None = None
         self._cache_lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(self.concurrency)
+        self._pause_lock = threading.Lock()
+        self._resume_at = 0.0  # time.monotonic() before which no call starts (a shared Retry-After)
+        self._stop = threading.Event()
 
     @property
     def offline(self) -> bool:
         return self.provider.name == OFFLINE
 
     @property
+    def cache_path(self):
+        return self.project.state_dir / "cache.sqlite"
+
+    @property
     def cache(self) -> Cache:
         with self._cache_lock:
             if self._cache is None:
-                self._cache = Cache(self.project.state_dir / "cache.sqlite")
+                self._cache = Cache(self.cache_path)
             return self._cache
 
     # -- deciding -----------------------------------------------------------------------------------
 
     def version(self, job: Job, provider_name: str) -> str:
-        """The hash of the template a draft of ``job`` is made from: the offline template for the
-        offline drafter, the prompt template for a model."""
+        """The hash of the templates a draft of ``job`` is made from: the offline template for the
+        offline drafter, the prompt templates for a model."""
         kind = self.project.kinds[job.kind]
         templates = self.project.templates
-        name = f"offline/{kind.name}.{job.lang}.md.j2" if provider_name == OFFLINE else template_name(kind, job.lang)
-        return templates.version(name) if templates.exists(name) else ""
+        if provider_name == OFFLINE:
+            name = f"offline/{kind.name}.{job.lang}.md.j2"
+            return templates.version(name) if templates.exists(name) else ""
+        return template_version(kind, job.lang, templates)
+
+    def cache_key(self, request: ChatRequest, job: Job) -> str:
+        """The full request (provider, model, messages, parameters) plus the prompt templates' version."""
+        return stable_hash(request.key(self.provider.name, self.provider.model), self.version(job, self.provider.name))
 
     def pending(self, job: Job, existing: Draft | None) -> Outcome | None:
         """None when the job must be drafted; otherwise why not."""
@@ -130,6 +169,30 @@ class Runner:
         if self.require_provider and (meta.get("provider"), meta.get("model")) != (self.provider.name, self.provider.model):
             return None
         return Outcome(job, "fresh")
+
+    def request(self, job: Job, feedback: list[tuple[str, list[Finding]]] = ()) -> ChatRequest:
+        kind = self.project.kinds[job.kind]
+        return build_request(job, kind, self.project.templates, self.settings, self.project.conference, feedback)
+
+    def dry_run(self, jobs: list[Job]) -> DryRun:
+        """The jobs to draft, how many first requests are cached and a rough count of tokens."""
+        todo = [job for job in jobs if self.pending(job, self.store.read(job.path)) is None]
+        result = DryRun(jobs, todo)
+        if self.offline:
+            return result
+        cache = Cache(self.cache_path) if self.cache_path.exists() else None
+        try:
+            for job in todo:
+                request = self.request(job)
+                if cache is not None and cache.has(self.cache_key(request, job)):
+                    result.cached += 1
+                else:  # rough: ~4 characters a token in English, ~1.5 in Chinese, plus the answer at most
+                    chars = sum(len(m["content"]) for m in request.messages)
+                    result.tokens += int(chars / (1.5 if job.lang == "zh" else 4)) + request.max_tokens
+        finally:
+            if cache is not None:
+                cache.close()
+        return result
 
     # -- running ------------------------------------------------------------------------------------
 
@@ -145,32 +208,45 @@ class Runner:
             else:
                 summary.outcomes.append(skip)
                 self.listener(skip)
-        if self.offline or self.concurrency == 1:
-            for job in todo:
-                outcome = self._safe_draft(job)
-                summary.outcomes.append(outcome)
-                self.listener(outcome)
-        else:
-            with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
-                futures = [pool.submit(self._safe_draft, job) for job in todo]
-                for future in as_completed(futures):
-                    outcome = future.result()
-                    summary.outcomes.append(outcome)
-                    self.listener(outcome)
-        if self._cache is not None:
-            self._cache.close()
+        try:
+            if self.offline or self.concurrency == 1 or len(todo) <= 1:
+                for job in todo:
+                    self._finish(summary, self._safe_draft(job))
+            else:
+                self._run_pool(todo, summary)
+        finally:
+            if self._cache is not None:
+                self._cache.close()
+                self._cache = None
         summary.seconds = time.perf_counter() - started
         return summary
+
+    def _run_pool(self, todo: list[Job], summary: Summary) -> None:
+        # More threads than slots: a job sleeping through a back-off leaves its slot to another.
+        pool = ThreadPoolExecutor(max_workers=min(len(todo), self.concurrency * 2), thread_name_prefix="draft")
+        try:
+            futures = [pool.submit(self._safe_draft, job) for job in todo]
+            for future in as_completed(futures):
+                self._finish(summary, future.result())
+        except BaseException:
+            self._stop.set()
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
+
+    def _finish(self, summary: Summary, outcome: Outcome) -> None:
+        summary.outcomes.append(outcome)
+        self.listener(outcome)
 
     def _safe_draft(self, job: Job) -> Outcome:
         try:
             return self._draft(job)
         except ConfgenError as exc:
             return Outcome(job, "failed", message=str(exc))
+        except Exception as exc:  # a bug in a plugin or template must not take the other jobs down
+            return Outcome(job, "failed", message=f"{type(exc).__name__}: {exc}")
 
     def _draft(self, job: Job) -> Outcome:
-        kind = self.project.kinds[job.kind]
-        conference = self.project.conference
         outcome = Outcome(job, "drafted")
         if self.offline:
             text = self._offline_text(job)
@@ -181,7 +257,7 @@ class Runner:
         feedback: list[tuple[str, list[Finding]]] = []
         findings: list[Finding] = []
         for _ in range(self.project.conference.gates.max_attempts):
-            request = build_request(job, kind, self.project.templates, self.settings, conference, feedback)
+            request = self.request(job, feedback)
             completion = self._call(request, job, outcome)
             text = completion.text
             findings = self._check(job, text)
@@ -206,39 +282,72 @@ class Runner:
                           required_sections=list(kind.required_sections.get(job.lang, [])))
         return run_gates(ctx, self.gates, self.project.conference.gates.disabled)
 
+    # -- calling ------------------------------------------------------------------------------------
+
     def _call(self, request: ChatRequest, job: Job, outcome: Outcome) -> Completion:
-        key = request.key(self.provider.name, self.provider.model)
+        key = self.cache_key(request, job)
         cached = self.cache.get(key)
         if cached is not None:
             outcome.cached = True
             return cached
         tries = 0
+        waited = 0.0
         while True:
+            if self._stop.is_set():
+                raise Stopped("interrupted before this job finished")
             tries += 1
-            started = time.perf_counter()
             try:
-                outcome.calls += 1
-                completion = self.provider.complete(request, job)
-                if completion.finish_reason == "length":
-                    raise ProviderError("the answer was cut off at max_tokens (raise provider.max_tokens)", retryable=True)
-                if not completion.text.strip():
-                    raise ProviderError("the model returned an empty answer", retryable=True)
+                completion, seconds = self._attempt(request, job, outcome)
             except ProviderError as exc:
-                if not exc.retryable or tries >= MAX_TRANSIENT_TRIES:
-                    raise ProviderError(f"{exc} (after {tries} tries)") from exc
+                delay = self._backoff(tries, exc.retry_after)
+                if not exc.retryable or tries >= MAX_TRIES or waited + delay > MAX_TOTAL_WAIT:
+                    advice = "" if not exc.retryable else " — the server kept failing; run the command again later"
+                    raise ProviderError(f"{exc} (after {tries} {'try' if tries == 1 else 'tries'}){advice}") from exc
+                if exc.retry_after is not None:
+                    self._pause_all(delay)
                 outcome.retries += 1
-                self.sleep(self._backoff(tries, exc.retry_after))
+                waited += delay
+                self.sleep(delay)
                 continue
             outcome.tokens_in += completion.tokens_in
             outcome.tokens_out += completion.tokens_out
-            self.cache.put(key, self.provider.name, self.provider.model, request, completion, time.perf_counter() - started)
+            self.cache.put(key, self.provider.name, self.provider.model, request, completion, seconds)
             return completion
+
+    def _attempt(self, request: ChatRequest, job: Job, outcome: Outcome) -> tuple[Completion, float]:
+        """One call in a concurrency slot, after any pause a server asked for."""
+        with self._slots:
+            self._wait_for_pause()
+            started = time.perf_counter()
+            outcome.calls += 1
+            completion = self.provider.complete(request, job)
+            seconds = time.perf_counter() - started
+        if completion.finish_reason == "length":
+            raise ProviderError(f"the answer was cut off at max_tokens={request.max_tokens} "
+                                "(raise provider.max_tokens if this keeps happening)", retryable=True)
+        if completion.finish_reason == "content_filter":
+            raise ProviderError("the server's content filter stopped the answer", retryable=True)
+        if not completion.text.strip():
+            raise ProviderError("the model returned an empty answer", retryable=True)
+        return completion, seconds
+
+    def _pause_all(self, seconds: float) -> None:
+        with self._pause_lock:
+            self._resume_at = max(self._resume_at, time.monotonic() + seconds)
+
+    def _wait_for_pause(self) -> None:
+        while True:
+            with self._pause_lock:
+                remaining = self._resume_at - time.monotonic()
+            if remaining <= 0 or self._stop.is_set():
+                return
+            self.sleep(min(remaining, 1.0))
 
     @staticmethod
     def _backoff(tries: int, retry_after: float | None) -> float:
         if retry_after is not None:
             return min(max(retry_after, 0.0), MAX_BACKOFF)
-        return min(0.25 * 2 ** (tries - 1), MAX_BACKOFF) * random.uniform(0.8, 1.2)
+        return min(FIRST_BACKOFF * 2 ** (tries - 1), MAX_BACKOFF) * random.uniform(0.8, 1.2)
 
     def _write(self, job: Job, text: str, provider: str, model: str, findings: list[Finding], needs_review: bool,
                drafted_by: str | None = None) -> None:

@@ -14,7 +14,7 @@ from confgen.cli.console import err, out
 from confgen.cli.progress import drafting_progress, print_summary
 from confgen.plan import plan
 from confgen.project import open_project
-from confgen.providers import effective_settings, make_provider
+from confgen.providers import choose, make_provider
 from confgen.render import render
 from confgen.run import OFFLINE, Runner, Summary
 from confgen.site import build_site
@@ -33,10 +33,15 @@ def _draft(project_dir: Path, *, only: list[str] | None, provider: str | None, m
            concurrency: int | None, force: bool, dry_run: bool, offline: bool, require_provider: bool) -> Summary | None:
     project = open_project(project_dir)
     overrides = {"name": OFFLINE if offline else provider, "model": model, "concurrency": concurrency}
-    settings = effective_settings(project, overrides, os.environ)
+    choice = choose(project, overrides, os.environ)
+    settings = choice.settings
     jobs = plan(project, only)
-    provider_obj = make_provider(project, settings)
-    runner = Runner(project, provider_obj, force=force, require_provider=require_provider, concurrency=settings.concurrency)
+    # `build` with a provider named only in conference.yaml falls back to offline on a machine
+    # without its key; a provider asked for by flag or environment must work or say why (exit 2).
+    fallback = None if (require_provider or choice.explicit) else (lambda note: err.print(note, markup=False))
+    provider_obj = make_provider(project, settings, fallback=fallback)
+    runner = Runner(project, provider_obj, force=force, require_provider=require_provider,
+                    concurrency=settings.concurrency, settings=settings)
     if dry_run:
         _dry_run(runner, jobs)
         return None
@@ -48,23 +53,11 @@ def _draft(project_dir: Path, *, only: list[str] | None, provider: str | None, m
 
 
 def _dry_run(runner: Runner, jobs) -> None:
-    from confgen.prompt import build_request
-
-    store = runner.store
-    todo = [job for job in jobs if runner.pending(job, store.read(job.path)) is None]
-    cached = tokens = 0
-    if not runner.offline:
-        for job in todo:
-            request = build_request(job, runner.project.kinds[job.kind], runner.project.templates, runner.settings,
-                                    runner.project.conference)
-            if runner.cache.has(request.key(runner.provider.name, runner.provider.model)):
-                cached += 1
-            else:  # rough: ~4 characters a token in English, ~1.5 in Chinese
-                chars = sum(len(m["content"]) for m in request.messages)
-                tokens += int(chars / (1.5 if job.lang == "zh" else 4)) + runner.settings.max_tokens
+    plan_ = runner.dry_run(jobs)
+    todo = plan_.todo
     out.print(f"{len(jobs)} jobs planned, {len(todo)} to draft with {runner.provider.name}"
               f"{'/' + runner.provider.model if runner.provider.model != runner.provider.name else ''}, "
-              f"{cached} of them cached, about {tokens} tokens at most; nothing was called.", markup=False)
+              f"{plan_.cached} of them cached, about {plan_.tokens} tokens at most; nothing was called.", markup=False)
     for job in todo[:50]:
         out.print(f"  {job.path}", markup=False)
     if len(todo) > 50:

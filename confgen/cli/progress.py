@@ -13,11 +13,12 @@ from confgen.run import Outcome, Summary
 
 @contextmanager
 def drafting_progress(total: int) -> Iterator:
-    counts = {"drafted": 0, "fresh": 0, "kept": 0, "failed": 0, "cached": 0, "tokens": 0}
+    counts = {"drafted": 0, "fresh": 0, "kept": 0, "failed": 0, "cached": 0, "retries": 0, "tokens": 0}
     columns = (
         TextColumn("[bold]drafting"), BarColumn(), MofNCompleteColumn(),
         TextColumn("new {task.fields[drafted]} · up to date {task.fields[fresh]} · cached {task.fields[cached]} · "
-                   "kept {task.fields[kept]} · failed {task.fields[failed]} · tokens {task.fields[tokens]}"),
+                   "kept {task.fields[kept]} · failed {task.fields[failed]} · retries {task.fields[retries]} · "
+                   "tokens {task.fields[tokens]}"),
         TimeElapsedColumn(), TimeRemainingColumn(),
     )
     with Progress(*columns, console=err, transient=False, disable=not err.is_terminal) as progress:
@@ -26,6 +27,7 @@ def drafting_progress(total: int) -> Iterator:
         def listener(outcome: Outcome) -> None:
             counts[outcome.status] = counts.get(outcome.status, 0) + 1
             counts["cached"] += int(outcome.cached)
+            counts["retries"] += outcome.retries
             counts["tokens"] += outcome.tokens_in + outcome.tokens_out
             progress.update(task, advance=1, **counts)
 
@@ -44,7 +46,12 @@ def print_summary(summary: Summary, price_in: float | None = None, price_out: fl
         err.print(f"kept {outcome.job.path}: {outcome.message}", markup=False)
     for outcome in summary.review:
         err.print(f"needs review {outcome.job.path}: {outcome.message}", markup=False)
+    # One cause (a wrong key, a server down) often fails many jobs: say it once, with the jobs.
+    by_cause: dict[str, list[str]] = {}
     for outcome in summary.of("failed"):
-        err.print(f"failed {outcome.job.path}: {outcome.message}", markup=False)
+        by_cause.setdefault(outcome.message, []).append(outcome.job.path)
+    for message, paths in by_cause.items():
+        shown = ", ".join(paths[:5]) + (f" and {len(paths) - 5} more" if len(paths) > 5 else "")
+        err.print(f"failed {shown}: {message}", markup=False)
     if summary.of("failed"):
         err.print("Fix the cause above and run the command again: finished drafts are kept, only the failed ones are redone.")

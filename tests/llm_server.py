@@ -1,0 +1,260 @@
+"""A small OpenAI-compatible HTTP server for tests and benchmarks.
+
+It serves ``POST /v1/chat/completions`` and ``GET /v1/models`` on 127.0.0.1 and records every
+request, so a test can count calls from the server's side. What it answers is scripted per request:
+
+    with LLMServer() as server:                       # plausible Markdown, 200 OK
+        server.queue(error(429, retry_after="1"))     # the next request gets a 429 ...
+        server.responder = lambda req: ...            # ... then this decides: (status, headers, body)
+
+A responder returns ``(status, headers, body)``; ``body`` is a dict (sent as JSON), ``str`` or
+``bytes`` (sent as is, to serve malformed bodies) or :data:`HANG` (never answer: a timeout).
+Use :func:`ok`, :func:`error` and :func:`delayed` to build answers.
+
+Run it by hand for a manual try of ``confgen generate``::
+
+    python tests/llm_server.py --port 8000 --latency 0.2
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable, Iterator
+
+Answer = tuple[int, dict[str, str], Any]
+Responder = Callable[[dict[str, Any]], Answer]
+
+#: A body that makes the server hold the request open without answering.
+HANG = object()
+CJK = re.compile(r"[\u4e00-\u9fff]")
+SECTION = re.compile(r"^- `## (.+?)`$", re.M)
+JOB_HEADER = "X-Confgen-Job"
+
+
+def completion(text: str, *, finish_reason: str = "stop", model: str = "m", tokens_in: int = 50,
+               tokens_out: int | None = None) -> dict[str, Any]:
+    return {
+        "id": "chatcmpl-test", "object": "chat.completion", "created": int(time.time()), "model": model,
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": finish_reason}],
+        "usage": {"prompt_tokens": tokens_in, "completion_tokens": tokens_out if tokens_out is not None else len(text) // 4,
+                  "total_tokens": tokens_in + (tokens_out if tokens_out is not None else len(text) // 4)},
+    }
+
+
+def plausible_markdown(request: dict[str, Any]) -> str:
+    """A neutral draft in the language of the job, stating no facts a gate could find wrong."""
+    job = request.get("_job", "")
+    last = request["messages"][-1]["content"] if request.get("messages") else ""
+    chinese = job.endswith(".zh") if job else bool(CJK.search(last))
+    sections = SECTION.findall(last)
+    if sections:  # the prompt names the headings a draft must have: answer with all of them
+        filler = ("本节围绕主题展开，介绍相关的思路、方法与实践经验。" if chinese else
+                  "This section covers the ideas, methods and lessons from practice on the topic.")
+        return "\n\n".join(f"## {title}\n\n{filler}" for title in sections) + "\n"
+    if chinese:
+        return ("## 内容概要\n\n本场分享围绕主题展开，介绍相关的思路、方法与实践经验，"
+                "并讨论落地过程中常见的问题。\n\n## 适合人群\n\n对该主题感兴趣的开发者与研究者。\n")
+    return ("## Overview\n\nThis session walks through the topic, the ideas behind it and lessons from practice, "
+            "and discusses the problems teams commonly meet along the way.\n\n"
+            "## Who should attend\n\nDevelopers and researchers interested in the topic.\n")
+
+
+def ok(text: str | None = None, **kwargs: Any) -> Responder:
+    def answer(request: dict[str, Any]) -> Answer:
+        body = completion(text if text is not None else plausible_markdown(request), model=request.get("model", "m"), **kwargs)
+        return 200, {}, body
+    return answer
+
+
+def error(status: int, message: str = "", *, retry_after: str | None = None, code: str | None = None) -> Responder:
+    headers = {"Retry-After": retry_after} if retry_after is not None else {}
+    body = {"error": {"message": message or f"error {status}", "type": "test_error", "code": code}}
+    return lambda request: (status, headers, body)
+
+
+def raw(body: bytes | str, status: int = 200) -> Responder:
+    return lambda request: (status, {}, body)
+
+
+def hang() -> Responder:
+    return lambda request: (200, {}, HANG)
+
+
+def delayed(seconds: float, then: Responder) -> Responder:
+    def answer(request: dict[str, Any]) -> Answer:
+        time.sleep(seconds)
+        return then(request)
+    return answer
+
+
+@dataclass
+class Record:
+    path: str
+    job: str
+    body: dict[str, Any]
+    status: int = 0
+    started: float = 0.0
+
+
+@dataclass
+class LLMServer:
+    """An OpenAI-compatible server on 127.0.0.1 (a free port), used as a context manager."""
+
+    responder: Responder = field(default_factory=ok)
+    latency: float = 0.0
+    models: tuple[str, ...] = ("m",)
+    records: list[Record] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._queue: deque[Responder] = deque()
+        self._lock = threading.Lock()
+        self._in_flight = 0
+        self.max_in_flight = 0
+        self._stop = threading.Event()
+        self._httpd: ThreadingHTTPServer | None = None
+
+    # -- scripting ----------------------------------------------------------------------------------
+
+    def queue(self, *responders: Responder) -> None:
+        """Answer the next requests with these, in order, before falling back to ``responder``."""
+        with self._lock:
+            self._queue.extend(responders)
+
+    def _next(self) -> Responder:
+        with self._lock:
+            return self._queue.popleft() if self._queue else self.responder
+
+    # -- what was asked -----------------------------------------------------------------------------
+
+    @property
+    def chat_records(self) -> list[Record]:
+        with self._lock:
+            return [r for r in self.records if r.path.endswith("/chat/completions")]
+
+    @property
+    def calls(self) -> int:
+        return len(self.chat_records)
+
+    def calls_by_job(self) -> Counter[str]:
+        return Counter(r.job for r in self.chat_records)
+
+    def reset(self) -> None:
+        with self._lock:
+            self.records.clear()
+            self.max_in_flight = 0
+
+    # -- serving ------------------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        assert self._httpd is not None, "start the server first"
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host}:{port}/v1"
+
+    def start(self, port: int = 0) -> "LLMServer":
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                if self.path.rstrip("/").endswith("/models"):
+                    self._send(200, {}, {"object": "list", "data": [
+                        {"id": m, "object": "model", "created": 0, "owned_by": "test"} for m in server.models]})
+                else:
+                    self._send(404, {}, {"error": {"message": f"no route {self.path}"}})
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                payload = self.rfile.read(length)
+                try:
+                    request = json.loads(payload or b"{}")
+                except json.JSONDecodeError:
+                    request = {}
+                job = self.headers.get(JOB_HEADER, "")
+                request["_job"] = job
+                record = Record(self.path, job, request, started=time.monotonic())
+                with server._lock:
+                    server.records.append(record)
+                if not self.path.rstrip("/").endswith("/chat/completions"):
+                    self._send(404, {}, {"error": {"message": f"no route {self.path}"}})
+                    return
+                with server._lock:
+                    server._in_flight += 1
+                    server.max_in_flight = max(server.max_in_flight, server._in_flight)
+                try:
+                    if server.latency:
+                        time.sleep(server.latency)
+                    status, headers, body = server._next()(request)
+                finally:
+                    with server._lock:
+                        server._in_flight -= 1
+                record.status = status
+                if body is HANG:
+                    server._stop.wait()
+                    return
+                self._send(status, headers, body)
+
+            def _send(self, status: int, headers: dict[str, str], body: Any) -> None:
+                data = body if isinstance(body, bytes) else body.encode() if isinstance(body, str) else json.dumps(body, ensure_ascii=False).encode()
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    for name, value in headers.items():
+                        self.send_header(name, value)
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (a timeout test): nothing to answer
+
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self._httpd.daemon_threads = True
+        threading.Thread(target=self._httpd.serve_forever, name="llm-server", daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+
+    def __enter__(self) -> "LLMServer":
+        return self.start() if self._httpd is None else self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+
+def serve(**kwargs: Any) -> Iterator[LLMServer]:
+    """A pytest fixture body: ``llm = pytest.fixture(serve)`` or ``yield from serve()``."""
+    with LLMServer(**kwargs) as server:
+        yield server
+
+
+def main() -> None:  # pragma: no cover - manual use
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--latency", type=float, default=0.0)
+    args = parser.parse_args()
+    server = LLMServer(latency=args.latency).start(args.port)
+    print(f"serving on {server.base_url} (Ctrl-C to stop)", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()
