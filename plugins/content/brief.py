@@ -1,4 +1,10 @@
-"""The planning brief for organizers: goals, audiences, formats, organization, success factors."""
+"""The planning brief for organizers: goals, audiences, formats, organization, success factors.
+
+Its figures are computed, never written: the budget plan (``budget.solve``) is rendered as tables
+by the page template, and the draft is prose around it whose every number must be one of the
+computed or fact numbers (the ``brief-numbers`` gate). ``extensions.brief.nav: false`` keeps the
+page out of the site's navigation (it stays reachable by its address).
+"""
 
 from __future__ import annotations
 
@@ -6,11 +12,37 @@ from collections import Counter
 
 from confgen.api import ContentKind, Job, Page, RenderContext, hookimpl
 from confgen.model import Conference, tr
+from confgen_plugins.content import budget
 
 SECTIONS = {
     "zh": ["大会目标", "目标受众", "活动形式", "组织安排", "成功要素与后续"],
     "en": ["Goals", "Audiences", "Programme formats", "Organization", "Success factors and follow-up"],
 }
+#: The section the computed budget tables are shown in.
+BUDGET_SECTION = {"zh": "组织安排", "en": "Organization"}
+
+
+def brief_facts(conference: Conference, lang: str) -> dict:
+    types = Counter(s.type.value for s in conference.sessions)
+    plan = budget.solve(conference, lang)
+    return {
+        "event": tr(conference.event.name, lang), "city": tr(conference.event.city, lang),
+        "venue": tr(conference.event.venue.name, lang),
+        "start_date": conference.event.start_date.isoformat(), "end_date": conference.event.end_date.isoformat(),
+        "days": len(conference.event.days),
+        "tracks": [tr(t.name, lang) for t in conference.tracks], "types": dict(sorted(types.items())),
+        "sessions": len(conference.sessions),
+        "rooms": [{"name": tr(r.name, lang), "capacity": r.capacity} for r in conference.rooms],
+        "tickets": [{"name": tr(t.name, lang), "price": t.price, "currency": t.currency, "quota": t.quota,
+                     "sale_start": t.sale_start.isoformat() if t.sale_start else None,
+                     "sale_end": t.sale_end.isoformat() if t.sale_end else None} for t in conference.tickets],
+        "sponsors": len(conference.sponsors), "speakers": len(conference.speakers),
+        "plan": plan.as_facts() if plan else None,
+    }
+
+
+def in_nav(conference: Conference) -> bool:
+    return bool((conference.extensions.get("brief") or {}).get("nav", True))
 
 
 class Brief(ContentKind):
@@ -18,25 +50,42 @@ class Brief(ContentKind):
     required_sections = SECTIONS
 
     def plan(self, conference: Conference):
-        types = Counter(s.type.value for s in conference.sessions)
         for lang in ("zh", "en"):
-            facts = {
-                "event": tr(conference.event.name, lang), "city": tr(conference.event.city, lang),
-                "venue": tr(conference.event.venue.name, lang),
-                "start_date": conference.event.start_date.isoformat(), "end_date": conference.event.end_date.isoformat(),
-                "tracks": [tr(t.name, lang) for t in conference.tracks], "types": dict(sorted(types.items())),
-                "rooms": [{"name": tr(r.name, lang), "capacity": r.capacity} for r in conference.rooms],
-                "tickets": [{"name": tr(t.name, lang), "price": t.price, "currency": t.currency, "quota": t.quota}
-                            for t in conference.tickets],
-                "sponsors": len(conference.sponsors), "speakers": len(conference.speakers),
-            }
-            yield Job(self.name, "brief", lang, facts=facts)
+            yield Job(self.name, "brief", lang, facts=brief_facts(conference, lang))
 
     def pages(self, ctx: RenderContext):
+        plan = budget.solve(ctx.conference, ctx.lang)
+        draft = ctx.draft(self.name, "brief")
+        before, after = split_at_section_end(draft.body if draft else "", BUDGET_SECTION[ctx.lang])
         yield Page("brief.md", ctx.lang, ctx.tr({"zh": "策划方案", "en": "Planning brief"}),
-                   ctx.render("pages/draft.md.j2", draft=ctx.draft(self.name, "brief"), heading=None), nav=(), order=95)
+                   ctx.render("pages/brief.md.j2", draft=draft, before=before, after=after, plan=plan),
+                   nav=() if in_nav(ctx.conference) else None, order=95)
+
+
+def split_at_section_end(body: str, heading: str) -> tuple[str, str]:
+    """``body`` cut at the end of the level-2 section titled ``heading`` (where the computed
+    tables go); everything in ``before`` when there is no such section."""
+    lines = body.splitlines(keepends=True)
+    inside = False
+    for index, line in enumerate(lines):
+        title = line.lstrip("#").strip() if line.startswith("## ") else None
+        if title is None:
+            continue
+        if inside:
+            return "".join(lines[:index]), "".join(lines[index:])
+        inside = title == heading
+    return body, ""
 
 
 @hookimpl
 def confgen_content_kinds():
     return [Brief()]
+
+
+@hookimpl
+def confgen_validate(conference: Conference):
+    try:
+        budget.solve(conference)
+    except budget.BudgetError as exc:
+        return [(exc.path, str(exc))]
+    return []
