@@ -24,7 +24,7 @@ MINI_CONFERENCE = textwrap.dedent(
       city: {zh: 上海, en: Shanghai}
       venue:
         name: {zh: 测试会议中心, en: Test Convention Center}
-        address: {zh: 上海市浦东新区测试路 1 号, en: 1 Test Road, Pudong, Shanghai}
+        address: {zh: 上海市浦东新区测试路 1 号, en: "1 Test Road, Pudong, Shanghai"}
       url: https://testdevcon.example.org
       contact_email: hi@testdevcon.example.org
     tracks:
