@@ -143,6 +143,43 @@ class _Problem:
             elif s.start is None and s.end is None:
                 item.starts = self._starts(item)
                 self.open.append(item)
+        if not self.reasons:
+            self._room_supply()
+            self._speaker_supply()
+
+    def _room_supply(self) -> None:
+        """Sessions that can only use a few rooms must fit in those rooms' free slots, all told."""
+        free = [{r for r in self.rooms if self.room_free(r, g.start, g.end)} for g in self.grid]
+        everything = frozenset(self.rooms)
+        for S in sorted({item.rooms for item in (*self.open, *self.timed)} | {everything}, key=len):
+            need = [item for item in self.open if item.rooms <= S]
+            if not need:
+                continue
+            demand = sum(slots_needed(item.session, self.settings) for item in need)
+            supply = sum(len(S & room_set) for room_set in free) - sum(
+                1 for item in self.timed if item.rooms <= S for g in self.grid if _overlap(*item.fixed_time, g.start, g.end))
+            if demand <= supply:
+                continue
+            ids = ", ".join(item.session.id for item in need[:10]) + (" …" if len(need) > 10 else "")
+            if S == everything:
+                self.reasons.append(f"the {len(need)} sessions to place need {demand} room-slots but the event has "
+                                    f"only {supply} free ({len(self.grid)} slots × {len(S)} rooms, less those taken)")
+            else:
+                self.reasons.append(f"{len(need)} sessions ({ids}) may only use rooms {', '.join(sorted(S))} "
+                                    f"(room capacity, keynote main hall, workshop rooms or a given room) and need "
+                                    f"{demand} slots there, but those rooms have only {supply} free slots")
+
+    def _speaker_supply(self) -> None:
+        by_speaker: dict[str, list[Item]] = defaultdict(list)
+        for item in self.open:
+            for speaker in item.session.speakers:
+                by_speaker[speaker].append(item)
+        for speaker, items in sorted(by_speaker.items()):
+            demand = sum(slots_needed(item.session, self.settings) for item in items)
+            reachable = {u for item in items for t in item.starts for u in self.covered(item, t)}
+            if len(items) > 1 and demand > len(reachable):
+                self.reasons.append(f"speaker {speaker} gives {', '.join(i.session.id for i in items)} ({demand} slots) "
+                                    f"but is free for only {len(reachable)} slots (availability and other sessions)")
 
     def _allowed_rooms(self, s: Session) -> frozenset[str]:
         candidates = [self.rooms[s.room]] if s.room in self.rooms else list(self.rooms.values())
@@ -510,7 +547,7 @@ def explain(problem: _Problem, settings: ScheduleSettings) -> list[str]:
     """Which sessions and rules cannot hold together: a small infeasible core found by CP-SAT."""
     model = _TimeModel(problem, explain=True)
     model.model.add_assumptions([literal for literal, _ in model.labels])
-    solver = _solver(settings, min(settings.time_limit, 30.0), workers=1)
+    solver = _solver(settings, min(settings.time_limit, 10.0), workers=1)
     status = solver.solve(model.model)
     if status != cp_model.INFEASIBLE:
         return ["the sessions fit one by one but not all together; no smaller conflict was found in time"]
