@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import json
+
 from confgen.api import ContentKind, Job, Page, RenderContext, hookimpl
 from confgen.model import Conference, Session, tr
 
@@ -29,6 +31,46 @@ def session_facts(conference: Conference, session: Session, lang: str) -> dict:
     }
 
 
+def json_ld(conference: Conference, session: Session, lang: str) -> str:
+    """schema.org EducationEvent for search engines and calendar tools, safe to inline in a
+    ``<script>`` (no ``<`` in it can close it early)."""
+    event = conference.event
+    base = str(conference.site.url or event.url or "").rstrip("/")
+    room = conference.room(session.room)
+    venue = {"@type": "Place", "name": tr(event.venue.name, lang),
+             "address": {"@type": "PostalAddress", "streetAddress": tr(event.venue.address, lang),
+                         "addressLocality": tr(event.city, lang)}}
+    data = {
+        "@context": "https://schema.org",
+        "@type": "EducationEvent",
+        "@id": f"{base}/{lang}/talks/{session.id}/" if base else None,
+        "url": f"{base}/{lang}/talks/{session.id}/" if base else None,
+        "name": tr(session.title, lang),
+        "description": tr(session.abstract, lang) or None,
+        "startDate": conference.aware(session.start).isoformat() if session.start else None,
+        "endDate": conference.aware(session.end).isoformat() if session.end else None,
+        "eventStatus": "https://schema.org/EventScheduled",
+        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+        "inLanguage": {"zh": "zh-CN", "en": "en"}.get(session.language, session.language),
+        "educationalLevel": session.level.value,
+        "location": ({"@type": "Place", "name": f"{tr(room.name, lang)}, {tr(event.venue.name, lang)}",
+                      "address": venue["address"]} if room else venue),
+        "performer": [
+            {"@type": "Person", "name": tr(p.name, lang),
+             **({"affiliation": {"@type": "Organization", "name": tr(p.affiliation, lang)}} if p.affiliation else {})}
+            for p in (conference.speaker(i) for i in session.speakers) if p
+        ],
+        "superEvent": {"@type": "Event", "name": tr(event.name, lang), "startDate": event.start_date.isoformat(),
+                       "endDate": event.end_date.isoformat(), "location": venue,
+                       **({"url": base} if base else {})},
+    }
+    if conference.track(session.track):
+        data["about"] = tr(conference.track(session.track).name, lang)
+    data = {k: v for k, v in data.items() if v not in (None, [], "")}
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e")
+
+
 class Talks(ContentKind):
     name = "talks"
 
@@ -51,7 +93,8 @@ class Talks(ContentKind):
             yield Page(f"talks/{session.id}.md", ctx.lang, ctx.tr(session.title), ctx.render(
                 "pages/talk.md.j2", session=session, draft=ctx.draft(self.name, session.id),
                 track=conference.track(session.track), room=conference.room(session.room),
-                speakers=[conference.speaker(i) for i in session.speakers], previous=previous, following=following,
+                speakers=[conference.speaker(i) for i in session.speakers if conference.speaker(i)],
+                previous=previous, following=following, json_ld=json_ld(conference, session, ctx.lang),
             ))
 
 

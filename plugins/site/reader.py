@@ -1,0 +1,132 @@
+"""The reader's side of the site: the scripts and styles behind filters, stars, "now / next" and
+"my schedule", Mermaid and KaTeX served from the site itself (loaded only on pages that use them),
+and a service worker with a web app manifest so the agenda keeps working on bad venue Wi-Fi."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import PurePosixPath
+
+from confgen.api import Asset, ContentKind, Page, RenderContext, hookimpl, stable_hash
+from confgen.model import Conference, tr
+from confgen_plugins.site import calendar
+
+ASSET_ROOT = "assets/confgen"
+#: Pages worth having offline before the reader opens them: the agenda and every talk.
+PRECACHE_LIMIT = 600
+
+
+@lru_cache(maxsize=1)
+def packaged_assets() -> dict[str, bytes]:
+    root = files("confgen_plugins.site") / "assets"
+    found: dict[str, bytes] = {}
+
+    def walk(node, rel: PurePosixPath):
+        for child in node.iterdir():
+            if child.is_dir():
+                walk(child, rel / child.name)
+            elif child.is_file():
+                found[str(rel / child.name)] = child.read_bytes()
+
+    walk(root, PurePosixPath())
+    return found
+
+
+def store_key(conference: Conference) -> str:
+    """localStorage key of the stars: shared by both languages of one event, distinct per event."""
+    return "confgen-stars:" + stable_hash(tr(conference.event.name, "en"), conference.event.start_date)[:10]
+
+
+def schedule_data(conference: Conference, lang: str) -> dict:
+    """What "my schedule" needs to list starred talks and write them as one .ics in the browser:
+    each talk's facts and its VEVENT, plus the VTIMEZONE, all produced by the icalendar library."""
+    scheduled = conference.scheduled_sessions()
+    cal = calendar.calendar(conference, scheduled, lang, tr(conference.event.name, lang))
+    vtimezone = "".join(c.to_ical().decode() for c in cal.walk("VTIMEZONE"))
+    events = {str(e["UID"]): e.to_ical().decode() for e in cal.walk("VEVENT")}
+    sessions = {}
+    for s in scheduled:
+        room = conference.room(s.room)
+        sessions[s.id] = {
+            "title": tr(s.title, lang), "room": tr(room.name, lang) if room else "",
+            "start": conference.aware(s.start).isoformat(), "end": conference.aware(s.end).isoformat(),
+            "speakers": [tr(p.name, lang) for p in (conference.speaker(i) for i in s.speakers) if p],
+            "vevent": events[calendar.uid(conference, s)],
+        }
+    return {"calname": tr(conference.event.name, lang), "prodid": calendar.PRODID,
+            "timezone": conference.event.timezone, "vtimezone": vtimezone, "sessions": sessions}
+
+
+def inline_json(data) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+
+
+def precache_pages(conference: Conference) -> list[str]:
+    pages = ["./", "my-schedule/", "agenda/rooms/", "speakers/"]
+    pages += [f"agenda/day-{n}/" for n in range(1, len(conference.event.days) + 1)]
+    pages += [f"talks/{s.id}/" for s in conference.scheduled_sessions()]
+    pages += [f"speakers/{s.id}/" for s in conference.speakers]
+    return pages[:PRECACHE_LIMIT]
+
+
+def service_worker(conference: Conference, lang: str, assets: dict[str, bytes]) -> bytes:
+    core = [f"{ASSET_ROOT}/{name}" for name in ("cg.js", "cg.css")]
+    pages = precache_pages(conference)
+    version = stable_hash(pages, {k: stable_hash(v.hex()) for k, v in assets.items() if k in ("cg.js", "cg.css", "sw.js")}, lang)
+    template = assets["sw.js"].decode()
+    return (template.replace("__CG_VERSION__", json.dumps(version))
+            .replace("__CG_PRECACHE__", json.dumps(core + pages))).encode()
+
+
+def manifest(conference: Conference, lang: str) -> bytes:
+    data = {
+        "name": tr(conference.event.name, lang), "short_name": tr(conference.event.name, lang)[:24],
+        "lang": "zh-CN" if lang == "zh" else "en", "start_url": "./agenda/day-1/", "scope": "./",
+        "display": "standalone", "background_color": "#ffffff", "theme_color": "#3f51b5",
+        "icons": [{"src": f"{ASSET_ROOT}/icon.svg", "sizes": "any", "type": "image/svg+xml", "purpose": "any"}],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=1).encode()
+
+
+class Reader(ContentKind):
+    name = "reader"
+
+    def pages(self, ctx: RenderContext):
+        conference = ctx.conference
+        assets = packaged_assets()
+        for name, content in assets.items():
+            if name != "sw.js":
+                yield Asset(f"{ASSET_ROOT}/{name}", content)
+        yield Asset("sw.js", service_worker(conference, ctx.lang, assets))
+        yield Asset("manifest.webmanifest", manifest(conference, ctx.lang))
+        yield Page("my-schedule.md", ctx.lang, ctx.tr({"zh": "我的日程", "en": "My schedule"}),
+                   ctx.render("pages/my_schedule.md.j2", data=inline_json(schedule_data(conference, ctx.lang))),
+                   nav=(ctx.tr({"zh": "议程", "en": "Agenda"}),), order=18)
+
+
+STRINGS = {
+    "zh": {"star": "收藏", "starred": "已收藏", "now": "正在进行", "next": "即将开始", "none": "还没有收藏任何场次。在议程或演讲页点 ☆ 收藏。",
+           "shown": "显示 {n} / {total} 场", "remove": "移出我的日程：", "overlap": "与另一场收藏时间重叠", "at": "于"},
+    "en": {"star": "Star", "starred": "Starred", "now": "Now", "next": "Next", "none": "Nothing starred yet. Tap ☆ on the agenda or a talk page.",
+           "shown": "Showing {n} of {total}", "remove": "Remove from my schedule: ", "overlap": "Overlaps another starred session", "at": "at"},
+}
+
+
+@hookimpl
+def confgen_mkdocs_config(conference: Conference, lang: str, config: dict) -> None:
+    config.setdefault("extra_css", []).append(f"{ASSET_ROOT}/cg.css")
+    config.setdefault("extra_javascript", []).append(f"{ASSET_ROOT}/cg.js")
+    config.setdefault("extra", {})["confgen"] = {
+        "store": store_key(conference), "lang": lang, "tz": conference.event.timezone, "strings": STRINGS[lang],
+    }
+    features = config.setdefault("theme", {}).setdefault("features", [])
+    for feature in ("search.share", "navigation.footer"):
+        if feature not in features:
+            features.append(feature)
+
+
+@hookimpl
+def confgen_content_kinds():
+    return [Reader()]
