@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from confgen.api import Finding, Gate, GateContext
+
+if TYPE_CHECKING:
+    from confgen.plugins import Plugins
+
+
+def gates_for(plugins: "Plugins") -> dict[str, Gate]:
+    """Every plugin's gates, with the phrases of ``confgen_meta_phrases`` handed to the gates that
+    take them (a gate with a ``with_phrases`` method)."""
+    gates = plugins.gates()
+    phrases = plugins.meta_phrases()
+    return {name: gate.with_phrases(phrases) if hasattr(gate, "with_phrases") else gate for name, gate in gates.items()}
 
 
 def run_gates(ctx: GateContext, gates: dict[str, Gate], disabled: list[str] | tuple[str, ...] = ()) -> list[Finding]:

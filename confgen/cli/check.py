@@ -1,1 +1,112 @@
-"""confgen check commands."""
+"""confgen check: run the quality gates on Markdown files, confgen's drafts or any other."""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from confgen.api import GateContext, InputError
+from confgen.cli.app import app
+from confgen.cli.console import out
+from confgen.gates import gates_for, run_gates
+from confgen.plugins import Plugins
+from confgen.project import CONFERENCE_FILE, Project, open_project
+
+CJK_SHARE = 0.2  # a text with no language in its front matter counts as Chinese above this share
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def find_project(explicit: Path | None, files: list[Path]) -> Project | None:
+    """The project whose facts ground the check: --project, else the cwd, else a parent of the files."""
+    if explicit is not None:
+        if not (explicit / CONFERENCE_FILE).is_file():
+            raise InputError(f"{explicit}: no {CONFERENCE_FILE} here")
+        return open_project(explicit, check=False)
+    candidates = [Path.cwd()] + [parent for f in files for parent in f.resolve().parents]
+    for folder in candidates:
+        if (folder / CONFERENCE_FILE).is_file():
+            return open_project(folder, check=False)
+    return None
+
+
+def split_front_matter(text: str) -> tuple[dict, str, int]:
+    """(meta, body, lines before the body): line numbers in findings are the file's."""
+    import yaml
+
+    if not text.startswith("---\n"):
+        return {}, text, 0
+    end = text.find("\n---\n", 3)
+    if end < 0:
+        return {}, text, 0
+    try:
+        meta = yaml.safe_load(text[4:end + 1]) or {}
+    except yaml.YAMLError:
+        meta = {}
+    offset = text[: end + 5].count("\n")
+    return (meta if isinstance(meta, dict) else {}), text[end + 5:], offset
+
+
+def guess_lang(body: str) -> str:
+    hanzi = sum(1 for ch in body if "\u4e00" <= ch <= "\u9fff")
+    latin = sum(1 for ch in body if ch.isascii() and ch.isalpha())
+    return "zh" if hanzi and hanzi / (hanzi + latin / 3) > CJK_SHARE else "en"
+
+
+def collect(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if not path.exists():
+            raise InputError(f"{path}: no such file or folder")
+        files.extend(sorted(path.rglob("*.md")) if path.is_dir() else [path])
+    return files
+
+
+def check_file(path: Path, project: Project | None, gates) -> list[dict]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not UTF-8 text") from None
+    meta, body, offset = split_front_matter(text)
+    lang = str(meta.get("lang") or guess_lang(body))
+    kind = meta.get("kind")
+    required: list[str] = []
+    if project is not None and kind in project.kinds:
+        required = list(project.kinds[kind].required_sections.get(lang, []))
+    ctx = GateContext(text=body, lang=lang, kind=kind, conference=project.conference if project else None,
+                      required_sections=required)
+    disabled = project.conference.gates.disabled if project else ()
+    return [{"file": str(path), "line": f.line + offset if f.line else offset + 1, "gate": f.gate,
+             "severity": f.severity, "message": f.message} for f in run_gates(ctx, gates, disabled)]
+
+
+@app.command()
+def check(
+    paths: Annotated[list[Path], typer.Argument(help="Markdown files or folders (searched for *.md).")],
+    project_dir: Annotated[Optional[Path], typer.Option("--project", "-p", help="Project whose conference.yaml grounds the facts (default: the cwd or a parent of the files).")] = None,
+    format: Annotated[Format, typer.Option("--format", help="text: FILE:LINE: gate: message; json: a list of findings.")] = Format.text,
+) -> None:
+    """Run the quality gates on Markdown files. Exit 1 when a gate fails."""
+    files = collect(paths)
+    project = find_project(project_dir, files)
+    gates = gates_for(project.plugins if project else Plugins())
+    findings = [finding for path in files for finding in check_file(path, project, gates)]
+    if format is Format.json:
+        out.print_json(json.dumps({"files": len(files), "project": str(project.root) if project else None,
+                                   "findings": findings}, ensure_ascii=False))
+    else:
+        for f in findings:
+            out.print(f"{f['file']}:{f['line']}: {f['gate']}: {f['message']}", markup=False, highlight=False)
+    if errors_in(findings):
+        raise typer.Exit(1)
+
+
+def errors_in(findings: list[dict]) -> bool:
+    return any(f["severity"] == "error" for f in findings)
