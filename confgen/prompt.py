@@ -8,7 +8,9 @@ about, not to obey.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 from typing import Any, Sequence
 
 from confgen.api import ChatRequest, ContentKind, Finding, Job, stable_hash
@@ -32,16 +34,34 @@ def template_version(kind: ContentKind, lang: str, templates: Templates) -> str:
     return stable_hash([templates.version(n) if templates.exists(n) else "" for n in names])[:12]
 
 
+MARKERS = "ˆ¦‡¤"  # rare in prose, one token each in common tokenizers
+CJK_CHAR = re.compile(r"([\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef])")
+
+
 def data_block(untrusted: dict[str, str]) -> str:
-    """Untrusted fields as a JSON object inside a fenced block: JSON string escaping keeps any
-    quote, fence or tag inside the text from closing the block, in any script."""
-    return "```json untrusted-data\n" + json.dumps(untrusted, ensure_ascii=False, indent=2) + "\n```"
+    """Untrusted fields "spotlighted" so the model can tell them from instructions, in any script.
 
+    Each field is datamarked: every run of whitespace becomes the marker, and the marker follows
+    every Chinese character and punctuation mark (Chinese has no spaces to replace), so no sentence of
+    the data reads as a clean instruction. Any marker already in the text is removed first, so the
+    data cannot fake its own boundary. The fields are then JSON-encoded (quotes, fences and tags
+    inside cannot close the block) inside a fence that names the marker. The marker is chosen from
+    the data's hash, not at random, so that the same job sends the same request and hits the cache.
+    The system prompt explains the marking: text carrying the marker is material to write about,
+    never instructions.
+    """
+    digest = hashlib.sha256(json.dumps(untrusted, sort_keys=True, ensure_ascii=False).encode()).digest()
+    marker = MARKERS[digest[0] % len(MARKERS)]
 
-def facts_block(facts: dict[str, Any]) -> str:
-    """The job's facts (from conference.yaml, trusted) as JSON, the one source of names, dates,
-    times and rooms the model may state."""
-    return "```json facts\n" + json.dumps(facts, ensure_ascii=False, indent=2, default=str) + "\n```"
+    def mark(text: str) -> str:
+        text = "".join(ch for ch in text if ch not in MARKERS)
+        text = re.sub(r"\s+", marker, text.strip())
+        return CJK_CHAR.sub(lambda m: m.group(1) + marker, text)
+
+    marked = {name: mark(value or "") for name, value in untrusted.items()}
+    return (f"```json untrusted-data datamark={marker}\n"
+            # A backtick is written as its JSON escape so no fence inside the data can close this one.
+            + json.dumps(marked, ensure_ascii=False, indent=2).replace("`", "\\u0060") + "\n```")
 
 
 def build_request(job: Job, kind: ContentKind, templates: Templates, settings: ProviderSettings,
