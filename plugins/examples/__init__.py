@@ -1,0 +1,1 @@
+"""Example projects `confgen init --example NAME` starts from: one folder per example."""

@@ -1,0 +1,2 @@
+"""Importers and exporters of other schedule formats: pretalx and frab (JSON and XML), Sessionize,
+and a whole-event iCalendar file."""
