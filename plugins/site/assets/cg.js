@@ -181,7 +181,7 @@
         var strong = document.createElement("strong");
         strong.textContent = label + " ";
         p.appendChild(strong);
-        list.slice(0, 6).forEach(function (item, i) {
+        list.slice(0, 3).forEach(function (item, i) {
           var link = item.querySelector("a");
           var a = document.createElement("a");
           a.href = "#"; a.textContent = link ? link.textContent.trim() : item.dataset.session;
@@ -189,6 +189,7 @@
           if (i) p.appendChild(document.createTextNode(" · "));
           p.appendChild(a);
         });
+        if (list.length > 3) p.appendChild(document.createTextNode(" · +" + (list.length - 3)));
         box.appendChild(p);
       }
       line(S.now || "Now", current);
