@@ -50,6 +50,9 @@ def build_tiny_model(folder: Path, *, chat_template: bool = True, stop_after: in
     """Save a tiny causal LM and its tokenizer to ``folder`` (created) and return it."""
     import torch
     from transformers import GenerationConfig, GPT2Config, GPT2LMHeadModel
+    from transformers.utils import logging
+
+    logging.disable_progress_bar()
 
     torch.manual_seed(1234)
     tokenizer = _tokenizer(chat_template)
