@@ -3,8 +3,11 @@ articles use, drafted from the track and its sessions."""
 
 from __future__ import annotations
 
+import re
+
 from confgen.api import ContentKind, Job, Page, RenderContext, hookimpl
 from confgen.model import Conference, tr
+from confgen_plugins.content.topics import TOPICS, topic  # noqa: F401  (TOPICS is part of this module's interface)
 
 SECTIONS = {
     "zh": ["摘要", "1 背景介绍", "2 核心概念与联系", "3 核心方法与步骤", "4 数学模型与公式", "5 项目实践",
@@ -12,37 +15,6 @@ SECTIONS = {
     "en": ["Abstract", "1 Background", "2 Core concepts and how they connect", "3 Core method and steps",
            "4 Mathematical model and formulas", "5 Project practice", "6 Application scenarios", "7 Outlook",
            "8 Tools and resources", "9 Summary: trends and challenges", "10 Appendix: FAQ"],
-}
-
-
-# Per-track technical material (a concept, its formula and a small runnable example) that the
-# offline drafter builds articles and questions from; a model gets it as a starting point.
-TOPICS = {
-    "foundations": {
-        "concept": {"zh": "Transformer 注意力机制", "en": "Transformer attention"},
-        "formula": r"\mathrm{Attention}(Q,K,V)=\mathrm{softmax}\left(\frac{QK^\top}{\sqrt{d_k}}\right)V",
-        "code": "import math\n\n\ndef softmax(xs):\n    m = max(xs)\n    exps = [math.exp(x - m) for x in xs]\n    total = sum(exps)\n    return [e / total for e in exps]\n\n\nscores = [2.0, 1.0, 0.1]\nweights = softmax([s / math.sqrt(4) for s in scores])\nprint([round(w, 3) for w in weights])\n",
-    },
-    "applications": {
-        "concept": {"zh": "检索增强生成（RAG）", "en": "retrieval-augmented generation (RAG)"},
-        "formula": r"\cos(\mathbf{q},\mathbf{d})=\frac{\mathbf{q}\cdot\mathbf{d}}{\lVert\mathbf{q}\rVert\,\lVert\mathbf{d}\rVert}",
-        "code": "import math\n\n\ndef cosine(a, b):\n    dot = sum(x * y for x, y in zip(a, b))\n    return dot / (math.hypot(*a) * math.hypot(*b))\n\n\nquery = [1.0, 0.0, 1.0]\ndocs = {\"faq\": [1.0, 0.2, 0.9], \"agenda\": [0.0, 1.0, 0.1]}\nprint(max(docs, key=lambda name: cosine(query, docs[name])))\n",
-    },
-    "devtech": {
-        "concept": {"zh": "低秩适配（LoRA）微调", "en": "low-rank adaptation (LoRA) fine-tuning"},
-        "formula": r"W = W_0 + \Delta W = W_0 + BA,\quad B\in\mathbb{R}^{d\times r},\ A\in\mathbb{R}^{r\times k}",
-        "code": "def lora_params(d, k, r):\n    return r * (d + k)\n\n\nfull = 4096 * 4096\nlow_rank = lora_params(4096, 4096, 8)\nprint(full, low_rank, round(low_rank / full * 100, 2))\n",
-    },
-    "deployment": {
-        "concept": {"zh": "推理服务的吞吐与延迟", "en": "throughput and latency of inference serving"},
-        "formula": r"L = \lambda W",
-        "code": "def in_flight(requests_per_second, seconds_per_request):\n    return requests_per_second * seconds_per_request\n\n\nprint(in_flight(50, 1.2))\n",
-    },
-    "cases": {
-        "concept": {"zh": "大模型项目的投入产出评估", "en": "measuring the return of an LLM project"},
-        "formula": r"\mathrm{ROI}=\frac{\text{benefit}-\text{cost}}{\text{cost}}",
-        "code": "def roi(benefit, cost):\n    return (benefit - cost) / cost\n\n\nprint(round(roi(180_000, 120_000), 2))\n",
-    },
 }
 
 
@@ -55,7 +27,7 @@ def track_facts(conference: Conference, track, lang: str) -> dict:
                       "speakers": [tr(conference.speaker(p).name, lang) for p in s.speakers]} for s in sessions],
         "references": [r.model_dump(mode="json") for r in conference.references],
         "author": tr(conference.site.author, lang),
-        "topic": {k: tr(v, lang) if isinstance(v, dict) else v for k, v in TOPICS.get(track.id, TOPICS["foundations"]).items()},
+        "topic": topic(track.id, lang),
     }
 
 
@@ -77,8 +49,29 @@ class Articles(ContentKind):
                 continue
             draft = ctx.draft(self.name, job.key)
             title = ctx.tr({"zh": f"{job.facts['track']}：技术综述", "en": f"{job.facts['track']}: a technical overview"})
-            yield Page(f"articles/{job.key}.md", ctx.lang, title,
-                       ctx.render("pages/draft.md.j2", draft=draft, heading=None), nav=(section,), order=80)
+            yield Page(f"articles/{job.key}.md", ctx.lang, title, ctx.render(
+                "pages/article.md.j2", draft=draft, title=title, body=without_author(draft.body) if draft else "",
+                author=ctx.tr(ctx.conference.site.author) if ctx.conference.site.author else ""), nav=(section,), order=80)
+
+
+# An author line a draft may carry ("**Author**: ...", "作者：...", "By ..."): the page shows the
+# author from `site.author` instead, so a model can never put a name on the article.
+AUTHOR_LINE = re.compile(
+    r"^\s*[*_]{0,2}(?:author|authors|written by|作者|撰稿|撰文)[*_]{0,2}\s*[:：][*_]{0,2}\s*\S.*$"
+    r"|^\s*[*_]{0,2}(?-i:By\s+[A-Z\u4e00-\u9fff][^.!?。]{0,60})$",
+    re.IGNORECASE | re.MULTILINE)
+
+
+def without_author(body: str) -> str:
+    """The draft body with its author lines (outside code) removed."""
+    lines, fence = [], False
+    for line in body.splitlines(keepends=True):
+        if line.lstrip().startswith(("```", "~~~")):
+            fence = not fence
+        if not fence and AUTHOR_LINE.match(line):
+            continue
+        lines.append(line)
+    return "".join(lines)
 
 
 @hookimpl

@@ -1,13 +1,106 @@
-"""The question bank: concept, interview and programming questions per track, with reference
-answers folded on the page."""
+"""The question bank: concept, interview and programming questions per track, each with a
+reference answer and a difficulty, shown on one page per track with the answers folded.
+
+A draft lists questions as level-3 headings under the three section headings; each question has a
+difficulty line and a reference answer after a marker::
+
+    ### 1. What is ...?
+
+    **Difficulty**: beginner            (zh: **难度**：入门)
+
+    **Reference answer**:               (zh: **参考答案**：)
+
+    ...text, and for programming questions a ```python block whose asserts check it...
+
+Near-duplicate questions (by normalized text similarity) are merged when the page is rendered.
+"""
 
 from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from difflib import SequenceMatcher
 
 from confgen.api import ContentKind, Job, Page, RenderContext, hookimpl
 from confgen.model import Conference
 from confgen_plugins.content.articles import track_facts
+from confgen_plugins.content.sections import HEADING, find, headings, normalize
 
 SECTIONS = {"zh": ["概念题", "面试题", "编程题"], "en": ["Concept questions", "Interview questions", "Programming questions"]}
+KINDS = ("concept", "interview", "programming")
+LEVELS = {
+    "beginner": "beginner", "easy": "beginner", "入门": "beginner", "初级": "beginner", "简单": "beginner",
+    "intermediate": "intermediate", "medium": "intermediate", "进阶": "intermediate", "中级": "intermediate", "中等": "intermediate",
+    "advanced": "advanced", "hard": "advanced", "高级": "advanced", "困难": "advanced",
+}
+DIFFICULTY = re.compile(r"^\s*[*_]{0,2}(?:difficulty|level|难度)[*_]{0,2}\s*[:：]\s*[*_]{0,2}\s*([^\s*_。.，,]+)", re.I | re.M)
+ANSWER = re.compile(r"^\s*[*_]{0,2}(?:reference answer|answer|参考答案|答案)[*_]{0,2}\s*[:：]?\s*[*_]{0,2}\s*$", re.I | re.M)
+NUMBERING = re.compile(r"^\s*(?:Q\s*)?\d+\s*[.、:：)]\s*", re.I)
+#: Questions at least this similar (difflib ratio of their normalized text) are one question.
+SIMILAR = 0.88
+
+
+@dataclass(frozen=True)
+class Question:
+    kind: str  # concept | interview | programming
+    text: str  # the heading, without its number
+    detail: str  # text between the heading and the answer (the task of a programming question)
+    level: str | None  # beginner | intermediate | advanced, None when missing or unknown
+    answer: str | None  # None when the reference-answer marker is missing
+    line: int  # 1-based line of the heading in the draft
+    merged: int = 0  # near-duplicates folded into this one
+
+
+def parse(text: str, lang: str) -> list[Question]:
+    """The questions of a draft, section by section."""
+    found: list[Question] = []
+    for kind, title in zip(KINDS, SECTIONS.get(lang, SECTIONS["en"])):
+        section = find(text, title)
+        if section is None:
+            continue
+        body = section.body.splitlines()
+        starts = [index for index, level, _ in headings(section.body) if level == 3]
+        for position, start in enumerate(starts):
+            end = starts[position + 1] if position + 1 < len(starts) else len(body)
+            heading = HEADING.match(body[start]).group(2)
+            found.append(_question(kind, NUMBERING.sub("", heading).strip(), "\n".join(body[start + 1:end]),
+                                   section.line + 1 + start))
+    return found
+
+
+def _question(kind: str, text: str, rest: str, line: int) -> Question:
+    level_match = DIFFICULTY.search(rest)
+    level = LEVELS.get(level_match.group(1).casefold()) if level_match else None
+    if level_match:  # the difficulty line is shown by the page, not repeated in the question
+        rest = rest[:level_match.start()] + _after_line(rest, level_match.end())
+    marker = ANSWER.search(rest)
+    if marker is None:
+        return Question(kind, text, rest.strip(), level, None, line)
+    return Question(kind, text, rest[:marker.start()].strip(), level, rest[marker.end():].strip("\n").rstrip(), line)
+
+
+def _after_line(text: str, position: int) -> str:
+    newline = text.find("\n", position)
+    return "" if newline < 0 else text[newline:]
+
+
+def similar(a: Question, b: Question) -> bool:
+    x, y = normalize(a.text + a.detail[:200]), normalize(b.text + b.detail[:200])
+    return bool(x and y) and SequenceMatcher(None, x, y, autojunk=False).ratio() >= SIMILAR
+
+
+def merge_duplicates(questions: list[Question]) -> list[Question]:
+    """One question per group of near-duplicates: the first asked, with the fuller answer."""
+    kept: list[Question] = []
+    for question in questions:
+        for index, earlier in enumerate(kept):
+            if similar(earlier, question):
+                fuller = question.answer if len(question.answer or "") > len(earlier.answer or "") else earlier.answer
+                kept[index] = replace(earlier, answer=fuller, level=earlier.level or question.level, merged=earlier.merged + 1)
+                break
+        else:
+            kept.append(question)
+    return kept
 
 
 class Questions(ContentKind):
@@ -22,10 +115,21 @@ class Questions(ContentKind):
     def pages(self, ctx: RenderContext):
         section = ctx.tr({"zh": "题库", "en": "Question bank"})
         for track in ctx.conference.tracks:
+            draft = ctx.draft(self.name, track.id)
+            questions = parse(draft.body, ctx.lang) if draft else []
+            unique = merge_duplicates(questions)
+            groups = [(title, [q for q in unique if q.kind == kind])
+                      for kind, title in zip(KINDS, SECTIONS[ctx.lang])]
             heading = ctx.tr({"zh": f"题库：{ctx.tr(track.name)}", "en": f"Questions: {ctx.tr(track.name)}"})
-            yield Page(f"questions/{track.id}.md", ctx.lang, ctx.tr(track.name),
-                       ctx.render("pages/draft.md.j2", draft=ctx.draft(self.name, track.id), heading=heading),
-                       nav=(section,), order=85)
+            yield Page(f"questions/{track.id}.md", ctx.lang, ctx.tr(track.name), ctx.render(
+                "pages/questions.md.j2", draft=draft, heading=heading, track=track, groups=groups,
+                total=len(unique), merged=len(questions) - len(unique), indent=_indent,
+            ), nav=(section,), order=85)
+
+
+def _indent(text: str) -> str:
+    """Text indented into a ``??? note`` block (blank lines stay blank)."""
+    return "\n".join(("    " + line) if line.strip() else "" for line in text.splitlines())
 
 
 @hookimpl
