@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from html import escape
 from pathlib import Path
 
 from confgen import atomic
@@ -31,8 +33,9 @@ def mkdocs_command(config: Path, strict: bool = False) -> list[str]:
 def build_site(project: Project, *, strict: bool = False) -> Path:
     out = project.build_dir
     configs = [out / lang / "mkdocs.yml" for lang in LANGUAGES]
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}  # keep mkdocs' own banner out of our output
     with ThreadPoolExecutor(max_workers=len(configs)) as pool:
-        results = list(pool.map(lambda c: subprocess.run(mkdocs_command(c, strict), capture_output=True, text=True), configs))
+        results = list(pool.map(lambda c: subprocess.run(mkdocs_command(c, strict), capture_output=True, text=True, env=env), configs))
     for config, result in zip(configs, results):
         if result.returncode != 0:
             tail = "\n".join((result.stderr or result.stdout).strip().splitlines()[-15:])
@@ -40,7 +43,8 @@ def build_site(project: Project, *, strict: bool = False) -> Path:
     site = out / "site"
     default = project.conference.site.default_language
 
-    links = "".join(f'<li><a href="{lang}/" hreflang="{lang}">{tr(project.conference.event.name, lang)}</a></li>' for lang in LANGUAGES)
-    atomic.write_text(site / "index.html", ROOT_INDEX.format(lang=default, title=tr(project.conference.event.name, default), links=links))
+    name = project.conference.event.name
+    links = "".join(f'<li><a href="{lang}/" hreflang="{lang}">{escape(tr(name, lang))}</a></li>' for lang in LANGUAGES)
+    atomic.write_text(site / "index.html", ROOT_INDEX.format(lang=default, title=escape(tr(name, default)), links=links))
     atomic.write_text(site / ".nojekyll", "")
     return site

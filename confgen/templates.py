@@ -78,6 +78,8 @@ class Templates:
             template = self.env.get_template(name)
         except jinja2.TemplateNotFound:
             raise ConfgenError(f"template {name!r} not found in {self.search_path}") from None
+        except jinja2.TemplateSyntaxError as exc:
+            raise ConfgenError(f"{exc.filename}:{exc.lineno}: template syntax error: {exc.message}") from None
         try:
             return template.render(t=_pick(lang), **context)
         except jinja2.TemplateError as exc:
