@@ -64,6 +64,12 @@ def data_block(untrusted: dict[str, str]) -> str:
             + json.dumps(marked, ensure_ascii=False, indent=2).replace("`", "\\u0060") + "\n```")
 
 
+def facts_block(facts: dict[str, Any]) -> str:
+    """The job's facts (from conference.yaml, trusted) as JSON, the one source of names, dates,
+    times and rooms the model may state."""
+    return "```json facts\n" + json.dumps(facts, ensure_ascii=False, indent=2, default=str) + "\n```"
+
+
 def build_request(job: Job, kind: ContentKind, templates: Templates, settings: ProviderSettings,
                   conference: Any, feedback: Sequence[tuple[str, list[Finding]]] = ()) -> ChatRequest:
     context = {

@@ -239,15 +239,16 @@ class Runner:
         self.listener(outcome)
 
     def _safe_draft(self, job: Job) -> Outcome:
+        outcome = Outcome(job, "drafted")  # kept on failure too: its calls and tokens were spent
         try:
-            return self._draft(job)
+            return self._draft(job, outcome)
         except ConfgenError as exc:
-            return Outcome(job, "failed", message=str(exc))
+            outcome.status, outcome.message = "failed", str(exc)
         except Exception as exc:  # a bug in a plugin or template must not take the other jobs down
-            return Outcome(job, "failed", message=f"{type(exc).__name__}: {exc}")
+            outcome.status, outcome.message = "failed", f"{type(exc).__name__}: {exc}"
+        return outcome
 
-    def _draft(self, job: Job) -> Outcome:
-        outcome = Outcome(job, "drafted")
+    def _draft(self, job: Job, outcome: Outcome) -> Outcome:
         if self.offline:
             text = self._offline_text(job)
             findings = self._check(job, text)

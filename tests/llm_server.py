@@ -219,7 +219,7 @@ class LLMServer:
 
         self._httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self._httpd.daemon_threads = True
-        threading.Thread(target=self._httpd.serve_forever, name="llm-server", daemon=True).start()
+        threading.Thread(target=self._httpd.serve_forever, args=(0.05,), name="llm-server", daemon=True).start()
         return self
 
     def stop(self) -> None:

@@ -64,6 +64,13 @@ def _dry_run(runner: Runner, jobs) -> None:
         out.print(f"  … and {len(todo) - 50} more", markup=False)
 
 
+def _fail_if_any(summary: Summary | None) -> None:
+    # An exception, not typer.Exit: the CLI runs Typer with standalone_mode=False, where Exit's code is lost.
+    failed = summary.of("failed") if summary else []
+    if failed:
+        raise ConfgenError(f"{len(failed)} of {len(summary.outcomes)} drafts failed; see the reasons above")
+
+
 Only = Annotated[Optional[list[str]], typer.Option("--only", help="Draft only this content kind (repeatable).")]
 
 
@@ -80,8 +87,7 @@ def generate(
     """Draft what is missing or stale into content/ (cached; hand-edited drafts are kept)."""
     summary = _draft(project_dir, only=only, provider=provider, model=model, concurrency=concurrency, force=force,
                      dry_run=dry_run, offline=False, require_provider=True)
-    if summary and summary.of("failed"):
-        raise typer.Exit(1)
+    _fail_if_any(summary)
 
 
 @app.command()
@@ -98,8 +104,7 @@ def build(
     rendered = render(project)
     site = build_site(project, strict=strict)
     out.print(f"built {rendered.page_count} pages into {site}", markup=False)
-    if summary and summary.of("failed"):
-        raise typer.Exit(1)
+    _fail_if_any(summary)
 
 
 @app.command("plugins")
