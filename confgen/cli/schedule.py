@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.table import Table
 
 from confgen import schedule as rules
-from confgen import solver, validate
+from confgen import validate
 from confgen.api import InputError
 from confgen.cli.app import ProjectDir, app
 from confgen.cli.console import err, out
 from confgen.loader import ValidationFailed
 from confgen.model import tr
 from confgen.project import open_project
+
+if TYPE_CHECKING:
+    from confgen.solver import Plan
 
 
 @app.command()
@@ -43,7 +46,9 @@ def schedule(
               f"{len(soft)} soft warnings", markup=False)
     if not solve:
         return
-    plan = solver.solve(conference, time_limit=time_limit)
+    from confgen.solver import solve as plan_for  # OR-Tools loads in a second: only when solving
+
+    plan = plan_for(conference, time_limit=time_limit)
     if not plan.placements:
         out.print("every session already has a slot and a room; nothing to solve", markup=False)
         return
@@ -54,7 +59,7 @@ def schedule(
         out.print(f"wrote {len(plan.placements)} sessions into {project.conference_file}", markup=False)
 
 
-def _show(conference, plan: solver.Plan) -> None:
+def _show(conference, plan: Plan) -> None:
     table = Table("session", "day", "time", "room", "track", "title", box=None, pad_edge=False)
     for p in plan.placements:
         session = conference.sessions[p.index]
