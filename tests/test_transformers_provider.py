@@ -9,6 +9,7 @@ the errors a user sees for a folder that cannot be used.
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -183,15 +184,26 @@ def test_concurrent_calls_give_the_answers_of_serial_ones(models):
     assert len({c.text for c in serial}) > 1  # the seeds did make a difference
 
 
-@pytest.mark.parametrize("which", ["missing", "file", "empty", "bert", "hub_id"])
+def partial_copy(source: Path, target: Path, keep) -> Path:
+    target.mkdir()
+    for path in source.iterdir():
+        if keep(path.name):
+            shutil.copy(path, target / path.name)
+    return target
+
+
+@pytest.mark.parametrize("which", ["missing", "file", "empty", "bert", "hub_id", "no_weights", "no_tokenizer"])
 def test_unusable_model_folder_is_a_usage_error(which, project, models, tmp_path, capsys, monkeypatch):
+    chat = models["chat"]
     folder = {
-        "missing": tmp_path / "no-such-model",
-        "file": models["chat"] / "config.json",
-        "empty": tmp_path,
-        "bert": models["bert"],
-        "hub_id": Path("sshleifer/tiny-gpt2"),
-    }[which]
+        "missing": lambda: tmp_path / "no-such-model",
+        "file": lambda: chat / "config.json",
+        "empty": lambda: tmp_path,
+        "bert": lambda: models["bert"],
+        "hub_id": lambda: Path("sshleifer/tiny-gpt2"),
+        "no_weights": lambda: partial_copy(chat, tmp_path / "w", lambda name: not name.endswith(".safetensors")),
+        "no_tokenizer": lambda: partial_copy(chat, tmp_path / "t", lambda name: name in ("config.json", "model.safetensors")),
+    }[which]()
     code, output = run_cli(["generate", str(project), "--provider", "transformers", "--model", str(folder),
                             "--only", "faq"], capsys, monkeypatch)
     assert code == 2, output

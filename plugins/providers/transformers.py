@@ -22,6 +22,7 @@ from confgen.api import ChatRequest, Completion, InputError, Job, ProviderError,
 from confgen.model import ProviderSettings
 
 NAME = "transformers"
+WEIGHTS = ("*.safetensors", "*.bin", "*.pt", "*.pth")
 INSTALL_HINT = "pip install 'confgen[transformers]' (plus a torch build for this machine, e.g. pip install torch)"
 
 
@@ -195,10 +196,15 @@ def make_provider(settings: ProviderSettings, env: Mapping[str, str]) -> Transfo
     folder = _model_folder(settings)
     torch, transformers = _import_libraries()
     config = _check_causal_lm(transformers, folder)
+    if not any(next(folder.glob(pattern), None) for pattern in WEIGHTS):
+        raise InputError(f"{folder} has no model weights ({', '.join(WEIGHTS)})")
     try:
         tokenizer = transformers.AutoTokenizer.from_pretrained(folder, local_files_only=True)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise InputError(f"{folder} has no usable tokenizer: {_first_line(exc)}") from None
+    # With no tokenizer files, recent transformers builds an empty tokenizer instead of failing.
+    if not tokenizer("confgen 大会")["input_ids"]:
+        raise InputError(f"{folder} has no usable tokenizer: it encodes text to nothing (tokenizer files missing?)")
     return TransformersProvider(folder, torch, transformers, config, tokenizer)
 
 
