@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from confgen.api import GateContext, InputError
+from confgen.api import ConfgenError, GateContext, InputError
 from confgen.cli.app import app
 from confgen.cli.console import out
 from confgen.gates import gates_for, run_gates
@@ -80,10 +80,12 @@ def check_file(path: Path, project: Project | None, gates) -> list[dict]:
     required: list[str] = []
     if project is not None and kind in project.kinds:
         required = list(project.kinds[kind].required_sections.get(lang, []))
-    ctx = GateContext(text=body, lang=lang, kind=kind, conference=project.conference if project else None,
+    # Blank lines stand in for the front matter so every line number, also those inside messages
+    # ("repeats the one on line 7"), is the file's own.
+    ctx = GateContext(text="\n" * offset + body, lang=lang, kind=kind, conference=project.conference if project else None,
                       required_sections=required)
     disabled = project.conference.gates.disabled if project else ()
-    return [{"file": str(path), "line": f.line + offset if f.line else offset + 1, "gate": f.gate,
+    return [{"file": str(path), "line": f.line or offset + 1, "gate": f.gate,
              "severity": f.severity, "message": f.message} for f in run_gates(ctx, gates, disabled)]
 
 
@@ -103,10 +105,10 @@ def check(
                                    "findings": findings}, ensure_ascii=False))
     else:
         for f in findings:
-            out.print(f"{f['file']}:{f['line']}: {f['gate']}: {f['message']}", markup=False, highlight=False)
-    if errors_in(findings):
-        raise typer.Exit(1)
+            level = "" if f["severity"] == "error" else f"{f['severity']}: "
+            out.print(f"{f['file']}:{f['line']}: {f['gate']}: {level}{f['message']}", markup=False, highlight=False)
+    failing = [f for f in findings if f["severity"] == "error"]
+    if failing:
+        files_failing = len({f["file"] for f in failing})
+        raise ConfgenError(f"{len(failing)} problem(s) in {files_failing} of {len(files)} file(s)")
 
-
-def errors_in(findings: list[dict]) -> bool:
-    return any(f["severity"] == "error" for f in findings)
