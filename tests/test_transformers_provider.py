@@ -96,7 +96,7 @@ def faq_drafts(project: Path):
     return [store.read(f"faq/faq.{lang}.md") for lang in ("zh", "en")]
 
 
-def test_drafts_through_the_cli_with_the_chat_template_then_from_the_cache(project, models):
+def test_drafts_through_the_cli_with_the_chat_template_then_from_the_cache(project, models, capsys, monkeypatch):
     from transformers import AutoTokenizer
 
     command = [sys.executable, "-m", "confgen", "generate", str(project), "--provider", "transformers",
@@ -125,9 +125,9 @@ def test_drafts_through_the_cli_with_the_chat_template_then_from_the_cache(proje
         assert prompt.count("<|assistant|>") >= 1
         assert row["tokens_in"] == len(tokenizer(prompt, add_special_tokens=False)["input_ids"])
 
-    warm = subprocess.run(command + ["--force"], capture_output=True, text=True, timeout=120)
-    assert warm.returncode == 0, warm.stderr
-    assert "calls 0," in warm.stderr and "cache hits 2," in warm.stderr, warm.stderr
+    code, output = run_cli(command[3:] + ["--force"], capsys, monkeypatch)
+    assert code == 0, output
+    assert "calls 0," in output and "cache hits 2," in output, output
     assert cache_rows(project) == rows  # nothing generated, nothing rewritten
 
 
