@@ -151,7 +151,7 @@ class _Problem:
         """Sessions that can only use a few rooms must fit in those rooms' free slots, all told."""
         free = [{r for r in self.rooms if self.room_free(r, g.start, g.end)} for g in self.grid]
         everything = frozenset(self.rooms)
-        for S in sorted({item.rooms for item in (*self.open, *self.timed)} | {everything}, key=len):
+        for S in sorted({item.rooms for item in (*self.open, *self.timed)} | {everything}, key=lambda S: (len(S), sorted(S))):
             need = [item for item in self.open if item.rooms <= S]
             if not need:
                 continue
@@ -206,7 +206,7 @@ class _Problem:
     def _starts(self, item: Item) -> list[int]:
         s, k = item.session, slots_needed(item.session, self.settings)
         counts = {"run": 0, "speaker": 0, "busy": 0, "room": 0}
-        starts = []
+        starts, absent = [], set()
         if not item.rooms:
             self.reasons.append(f"{s.id} may use no room: {self._why_rooms(s)}")
             return []
@@ -215,7 +215,9 @@ class _Problem:
                 counts["run"] += 1
                 continue
             start, end = self.span(item, t)
-            if unavailable(self.conference, s, start, end):
+            missing = unavailable(self.conference, s, start, end)
+            if missing:
+                absent.update(missing)
                 counts["speaker"] += 1
                 continue
             if any(_overlap(start, end, b0, b1) for sp in s.speakers for b0, b1, _ in self.busy_speakers.get(sp, ())):
@@ -233,9 +235,7 @@ class _Problem:
                 why.append(f"{item.minutes} minutes need {k} consecutive {self.settings.slot_minutes}-minute slots "
                            f"without a break ({counts['run']} slots fail that)")
             if counts["speaker"]:
-                windows = {sp: unavailable(self.conference, s, *self.span(item, 0)) for sp in s.speakers}
-                who = ", ".join(sorted({w for ws in windows.values() for w in ws} or set(s.speakers)))
-                why.append(f"speaker availability ({who}) rules out {counts['speaker']} slots")
+                why.append(f"speaker availability ({', '.join(sorted(absent))}) rules out {counts['speaker']} slots")
             if counts["busy"]:
                 why.append(f"its speakers are in other sessions during {counts['busy']} slots")
             if counts["room"]:
@@ -297,7 +297,7 @@ class _TimeModel:
 
         # Rooms, as counts per slot (Hall's condition over the distinct allowed-room sets).
         everything = frozenset(p.rooms)
-        families = sorted({item.rooms for item in (*p.open, *p.timed)} | {everything}, key=len)
+        families = sorted({item.rooms for item in (*p.open, *p.timed)} | {everything}, key=lambda S: (len(S), sorted(S)))
         inside = {S: [i for i, item in enumerate(p.open) if item.rooms <= S] for S in families}
         timed_inside = {S: [item for item in p.timed if item.rooms <= S] for S in families}
         day_guards: dict[dt.date, object] = {}

@@ -18,8 +18,11 @@ CONFGEN = shutil.which("confgen")
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
+    """The confgen console script; its output with rich's line wrapping undone."""
     assert CONFGEN, "the confgen console script is not installed"
-    return subprocess.run([CONFGEN, *map(str, args)], capture_output=True, text=True, timeout=120)
+    result = subprocess.run([CONFGEN, *map(str, args)], capture_output=True, text=True, timeout=120)
+    result.stdout, result.stderr = (" ".join(stream.split()) for stream in (result.stdout, result.stderr))
+    return result
 
 
 def line_of(text: str, needle: str, after: str = "") -> int:
