@@ -17,14 +17,16 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 from ruamel.yaml import YAML
+from ruamel.yaml.scalarstring import LiteralScalarString
 
 from confgen import atomic, validate
 from confgen.api import InputError
 from confgen.loader import parse_yaml, schema_problems
-from confgen.model import Conference
+from confgen.model import Conference, Room, Session, Speaker, Track
 
 SECTIONS = ("tracks", "rooms", "speakers", "sessions")
 # What the source system is the authority on; anything else the organizer may have refined.
+MODELS = {"tracks": Track, "rooms": Room, "speakers": Speaker, "sessions": Session}
 SCHEDULE_FIELDS = {"sessions": {"start", "end", "room", "track", "speakers"}}
 HEADER = "# Imported by confgen; edit freely: a later import keeps your changes outside the schedule.\n"
 
@@ -51,7 +53,19 @@ def _yaml() -> YAML:
     return yaml
 
 
+def _blocks(value: Any) -> Any:
+    """Multi-line text (abstracts, bios) as YAML literal blocks, the way a person would write it."""
+    if isinstance(value, str) and "\n" in value.strip():
+        return LiteralScalarString(value.strip() + "\n")
+    if isinstance(value, dict):
+        return {k: _blocks(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_blocks(v) for v in value]
+    return value
+
+
 def import_into(target: Path, data: dict[str, Any]) -> Report:
+    data = _blocks(data)
     if target.exists():
         try:
             text = target.read_text(encoding="utf-8")
@@ -73,6 +87,7 @@ def import_into(target: Path, data: dict[str, Any]) -> Report:
     text = buffer.getvalue() if report.merged else HEADER + buffer.getvalue()
     _check(text, target.name)
     atomic.write_text(target, text)
+    target.chmod(0o644)  # a file for git and for people, not a private temp file
     return report
 
 
@@ -173,6 +188,9 @@ def _merge_section(document: dict, section: str, incoming: list[dict], renamed: 
             if key == "id":
                 continue
             if key not in match:
+                field_info = MODELS[section].model_fields.get(key)
+                if field_info is not None and _norm(value) == _norm(getattr(field_info.default, "value", field_info.default)):
+                    continue  # the model's default already says the same
                 match[key] = value
                 changed.append(key)
             elif key in SCHEDULE_FIELDS.get(section, ()) and _norm(match[key]) != _norm(value):

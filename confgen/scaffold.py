@@ -100,6 +100,7 @@ def create_project(directory: Path, *, example: str = "minimal", lang: str = "zh
     def write(relative: str, text: str) -> None:
         path = directory / relative
         atomic.write_text(path, text)
+        path.chmod(0o644)  # project files are shared through git, not private temp files
         written.append(path)
 
     write("conference.yaml", _with_language(source.joinpath("conference.yaml").read_text(encoding="utf-8"), lang))

@@ -54,7 +54,7 @@ class Node:
         return InputError(f"{self.filename}: {self.path}: {message}")
 
     def child(self, key: str | int) -> "Node":
-        step = f"[{key}]" if isinstance(key, int) else (f".{key}" if re.fullmatch(r"[A-Za-z_$][\w$]*", key) else f"[{json.dumps(key)}]")
+        step = f"[{key}]" if isinstance(key, int) else (f".{key}" if re.fullmatch(r"[A-Za-z_$][\w$]*", key) else f"[{json.dumps(key, ensure_ascii=False)}]")
         if isinstance(key, int):
             value = self.list()[key]
         else:

@@ -14,8 +14,8 @@ from confgen_plugins.interop._frab_write import to_json, to_xml
 from confgen_plugins.interop._program import Event, Person, Program, to_conference
 
 EVENT_TAGS = {"room", "title", "type", "date", "start", "duration", "abstract", "description", "slug", "track",
-              "persons", "language", "url", "links"}
-IGNORED_TAGS = {"subtitle", "logo", "recording", "attachments", "video_download_url", "feedback_url", "origin_url"}
+              "persons", "language", "url"}
+IGNORED_TAGS = {"links", "subtitle", "logo", "recording", "attachments", "video_download_url", "feedback_url", "origin_url"}
 
 
 def _parse(content: bytes, filename: str):

@@ -121,8 +121,6 @@ def load(content: bytes, filename: str) -> dict[str, Any]:
         if start and end:
             session["start"], session["end"] = wall(start), wall(end)
         count_ignored(record, SESSION_FIELDS, ignored, "sessions.")
-        if record.get("questionAnswers"):
-            ignored["sessions.questionAnswers"] = ignored.get("sessions.questionAnswers", 0) + 1
         sessions.append(session)
 
     resolve_double_bookings(sessions)
