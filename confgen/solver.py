@@ -494,7 +494,7 @@ def solve(conference: Conference, settings: ScheduleSettings | None = None, *, t
     times = _TimeModel(problem)
     for _ in range(CUT_ROUNDS):
         left = limit - (time.perf_counter() - began)
-        solver = _solver(settings, left * 0.7)
+        solver = _solver(settings, left * 0.8)  # the room steps are small assignment models
         started = time.perf_counter()
         status = solver.solve(times.model)
         plan.phases.append(_phase("times", solver, status, started))
@@ -530,6 +530,7 @@ def _rooms(problem: _Problem, settings: ScheduleSettings, chosen: dict[int, int]
         model = _RoomModel(problem, by_day[day])
         left = max(0.2, limit - (time.perf_counter() - began)) / (len(days) - n)
         solver = _solver(settings, left)
+        solver.parameters.linearization_level = 2  # an assignment model: its LP gives a useful bound
         started = time.perf_counter()
         status = solver.solve(model.model)
         plan.phases.append(_phase(f"rooms {day:%m-%d}", solver, status, started))
