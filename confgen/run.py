@@ -7,18 +7,21 @@ back to the offline drafter when the model cannot produce a passing draft, and w
 atomically. One failing job never stops the others.
 
 Concurrency is the number of calls in flight, not of threads: a job waiting out a back-off holds
-no slot, so the other jobs keep the server busy. A 429 with Retry-After pauses every call, since a
-rate limit is shared by all of them.
+no slot, so the other jobs keep the server busy. A 429 asking to wait a second or more pauses every
+call, since a spent quota is shared by all of them.
 """
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import random
 import threading
 import time
+from contextlib import contextmanager
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Iterator
 
 from confgen import atomic
 from confgen.api import ChatRequest, Completion, ConfgenError, Draft, Finding, GateContext, Job, Provider, ProviderError, stable_hash
@@ -37,6 +40,38 @@ MAX_BACKOFF = 60.0
 #: Longest total waiting for one call across its retries.
 MAX_TOTAL_WAIT = 180.0
 FIRST_BACKOFF = 0.25
+#: A Retry-After this long means the quota is spent: every call waits, not just the one refused.
+#: Shorter hints (OpenAI's retry-after-ms) only pace the call that got them.
+SHARED_PAUSE_MIN = 1.0
+
+
+class Slots:
+    """At most ``size`` holders at once; waiters enter by priority (lower first), then in order of
+    arrival. Retries go ahead of first calls, so a failure near the end of a run does not queue
+    behind fresh jobs and stretch the run's tail."""
+
+    def __init__(self, size: int):
+        self._free = size
+        self._waiting: list[tuple[int, int]] = []
+        self._arrivals = itertools.count()
+        self._cond = threading.Condition()
+
+    @contextmanager
+    def hold(self, priority: int = 0) -> Iterator[None]:
+        with self._cond:
+            ticket = (priority, next(self._arrivals))
+            heapq.heappush(self._waiting, ticket)
+            while self._free == 0 or self._waiting[0] != ticket:
+                self._cond.wait()
+            heapq.heappop(self._waiting)
+            self._free -= 1
+            self._cond.notify_all()  # the next in line may also find a free slot
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._free += 1
+                self._cond.notify_all()
 
 
 @dataclass
@@ -121,7 +156,7 @@ class Runner:
         self.gates = project.plugins.gates()
         self._cache: Cache | None = None
         self._cache_lock = threading.Lock()
-        self._slots = threading.BoundedSemaphore(self.concurrency)
+        self._slots = Slots(self.concurrency)
         self._pause_lock = threading.Lock()
         self._resume_at = 0.0  # time.monotonic() before which no call starts (a shared Retry-After)
         self._stop = threading.Event()
@@ -298,13 +333,13 @@ class Runner:
                 raise Stopped("interrupted before this job finished")
             tries += 1
             try:
-                completion, seconds = self._attempt(request, job, outcome)
+                completion, seconds = self._attempt(request, job, outcome, priority=-tries)
             except ProviderError as exc:
                 delay = self._backoff(tries, exc.retry_after)
                 if not exc.retryable or tries >= MAX_TRIES or waited + delay > MAX_TOTAL_WAIT:
                     advice = "" if not exc.retryable else " — the server kept failing; run the command again later"
                     raise ProviderError(f"{exc} (after {tries} {'try' if tries == 1 else 'tries'}){advice}") from exc
-                if exc.retry_after is not None:
+                if exc.retry_after is not None and delay >= SHARED_PAUSE_MIN:
                     self._pause_all(delay)
                 outcome.retries += 1
                 waited += delay
@@ -315,9 +350,9 @@ class Runner:
             self.cache.put(key, self.provider.name, self.provider.model, request, completion, seconds)
             return completion
 
-    def _attempt(self, request: ChatRequest, job: Job, outcome: Outcome) -> tuple[Completion, float]:
+    def _attempt(self, request: ChatRequest, job: Job, outcome: Outcome, priority: int = 0) -> tuple[Completion, float]:
         """One call in a concurrency slot, after any pause a server asked for."""
-        with self._slots:
+        with self._slots.hold(priority):
             self._wait_for_pause()
             started = time.perf_counter()
             outcome.calls += 1
