@@ -69,6 +69,8 @@ def build_tiny_model(folder: Path, *, chat_template: bool = True, stop_after: in
     model.generation_config = GenerationConfig(
         bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
         pad_token_id=tokenizer.pad_token_id, min_new_tokens=stop_after,
+        # A real model never writes these mid-answer; random weights would.
+        suppress_tokens=[tokenizer.bos_token_id, tokenizer.pad_token_id, tokenizer.unk_token_id],
     )
     folder.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(folder)
