@@ -1,0 +1,63 @@
+"""serve: the preview answers on 127.0.0.1, rebuilds after an edit, and keeps the last good
+site online when an edit breaks the project."""
+
+from __future__ import annotations
+
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from confgen.scaffold import create_project
+from confgen.serve import Preview
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read().decode("utf-8")
+
+
+def wait_for(condition, seconds: float = 120.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.2)
+
+
+@pytest.fixture
+def preview(tmp_path: Path):
+    root = tmp_path / "conf"
+    create_project(root, lang="en")
+    lines: list[str] = []
+    server = Preview(root, port=0, interval=0.2, log=lines.append)
+    server.lines = lines
+    assert server.build(), lines
+    server.start()
+    yield server
+    server.stop()
+
+
+def test_serves_and_rebuilds_after_edits(preview):
+    assert preview.url.startswith("http://127.0.0.1:")
+    assert "My Developer Conference" in fetch(preview.url)
+    conference = preview.root / "conference.yaml"
+    text = conference.read_text(encoding="utf-8")
+
+    conference.write_text(text.replace("en: My Developer Conference", "en: Renamed Conference"), encoding="utf-8")
+    wait_for(lambda: preview.builds >= 2)
+    assert "Renamed Conference" in fetch(preview.url)
+
+    # a broken edit: reported, and the last good site is still served
+    conference.write_text(text.replace("capacity: 300", "capacity: -1"), encoding="utf-8")
+    wait_for(lambda: preview.failures >= 1)
+    assert "capacity" in preview.last_error
+    assert "Renamed Conference" in fetch(preview.url)
+
+    # a hand-edited draft is a change too
+    conference.write_text(text, encoding="utf-8")
+    wait_for(lambda: preview.builds >= 3)
+    draft = next((preview.root / "content").rglob("*.en.md"))
+    draft.write_text(draft.read_text(encoding="utf-8") + "\nA line added by hand.\n", encoding="utf-8")
+    wait_for(lambda: preview.builds >= 4)
+    assert any("changed: content/" in line for line in preview.lines)
