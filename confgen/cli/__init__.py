@@ -19,7 +19,9 @@ from confgen.cli import build, check, interop, schedule  # noqa: E402,F401
 
 def main() -> None:
     try:
-        app(standalone_mode=False)
+        # Without standalone mode, click returns the code of a typer.Exit instead of exiting with it.
+        code = app(standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
     except ConfgenError as exc:
         err.print(str(exc), markup=False, highlight=False)
         sys.exit(exc.exit_code)
