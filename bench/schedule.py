@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from confgen import schedule as rules  # noqa: E402
 from confgen.model import Conference  # noqa: E402
-from confgen.solver import Plan, solve  # noqa: E402
+from confgen.solver import Infeasible, Plan, solve  # noqa: E402
 
 SLOTS_PER_DAY = 8
 TIME_LIMITS = {40: 5.0, 200: 5.0, 800: 60.0}
@@ -167,7 +167,11 @@ def main() -> None:
         conference = synthetic(sessions, rooms)
         limit = TIME_LIMITS.get(sessions, 60.0)
         began = time.perf_counter()
-        plan = solve(conference, time_limit=limit * 0.9)
+        try:
+            plan = solve(conference, time_limit=limit * 0.9)
+        except Infeasible as exc:
+            print(f"{size:>8} {len(conference.event.days):>4} {time.perf_counter() - began:>8.2f} {limit:>7.0f} no plan: {exc.reasons[0]}")
+            continue
         seconds = time.perf_counter() - began
         broken = check(conference, plan)
         if sessions == 40:
