@@ -38,8 +38,8 @@ FREE_ADMISSION = re.compile(
     r"(?:admission|entry|entrance|attendance|tickets?)\s+(?:is|are)\s+free|free\s+(?:admission|entry|tickets?|to attend)"
     r"|免费(?:参会|参加大会|入场|门票)|门票免费", re.I)
 PRESENTER_EN = re.compile(
-    r"(?:presented|given|delivered|hosted|moderated|led|taught)\s+by\s+((?:[A-Z][\w'-]+)(?:\s+[A-Z][\w'-]+){0,3})"
-    r"|\bspeakers?\s*:\s*((?:[A-Z][\w'-]+)(?:\s+[A-Z][\w'-]+){0,3})")
+    r"(?i:presented|given|delivered|hosted|moderated|led|taught)\s+(?i:by)\s+((?:[A-Z][\w'-]+)(?:\s+[A-Z][\w'-]+){0,3})"
+    r"|\b(?i:speakers?)\s*:\s*((?:[A-Z][\w'-]+)(?:\s+[A-Z][\w'-]+){0,3})")
 PRESENTER_ZH = re.compile(r"(?:主讲(?:人|嘉宾)?|演讲者|讲者|分享嘉宾|主持人?)\s*[：:为是]\s*([\u4e00-\u9fff·]{2,4}|[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,3})")
 DATE_NAME = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 

@@ -16,6 +16,10 @@ def normalize(heading: str) -> str:
     return " ".join(re.sub(r"[\s:：,，]+", " ", text).split())
 
 
+def unnumbered(heading: str) -> str:
+    return re.sub(r"^\d+ ", "", heading)
+
+
 def gate(ctx: GateContext):
     doc = parse(ctx.text)
     headings = doc.headings
@@ -28,7 +32,8 @@ def gate(ctx: GateContext):
     present = [normalize(text) for _, _, text in headings]
     for required in ctx.required_sections:
         want = normalize(required)
-        if not any(have == want or have.startswith(want) for have in present):
+        bare = unnumbered(want)
+        if not any(have == want or have.startswith(want) or unnumbered(have) == bare for have in present):
             yield Finding("sections", f"required section {required!r} is missing", 1)
 
 
