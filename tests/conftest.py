@@ -99,7 +99,7 @@ MINI_CONFERENCE = textwrap.dedent(
         tier: gold
         url: https://cloudnine.example.org
     faq:
-      - q: {zh: 可以退票吗？, en: Can I get a refund?}
+      - q: {zh: 可以退票吗？, en: "Can I get a refund?"}
         a: {zh: 开幕前 7 天可全额退款。, en: Full refunds until 7 days before the event.}
     """
 )

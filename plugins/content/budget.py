@@ -26,9 +26,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
-import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 from confgen.model import Conference, Localized, tr
 
@@ -157,6 +155,10 @@ def _capacity(conference: Conference, budget: BudgetSettings) -> int:
 
 def solve(conference: Conference, lang: str = "en") -> Plan | None:
     """The budget plan, or None when conference.yaml has no budget section."""
+    # numpy and scipy take most of a second to import; only a brief needs them, not every command.
+    import numpy as np
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
     budget = settings(conference)
     if budget is None:
         return None
