@@ -4,7 +4,7 @@ Runs the real runner (cache, gates, fallback) over the mini conference's jobs tw
 empty cache (every answer generated) and once with ``force`` over the same cache (every answer
 read back). Prints jobs/s and generated tokens/s for each, and warm/cold as a ratio.
 
-    python bench/transformers_drafting.py [--kinds faq,event,talks,speakers] [--max-tokens 64]
+    python bench/transformers_drafting.py [--kinds faq,event,talks,speakers] [--max-tokens 64] [--threads N]
 """
 
 from __future__ import annotations
@@ -50,12 +50,23 @@ def run(root: Path, model: Path, kinds: list[str], max_tokens: int, force: bool)
     return summary, time.perf_counter() - started
 
 
+def threads() -> int:
+    import torch
+
+    return torch.get_num_threads()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kinds", default="faq,event,talks,speakers")
     parser.add_argument("--max-tokens", type=int, default=64)
     parser.add_argument("--stop-after", type=int, default=48, help="tokens the tiny model writes before its EOS")
+    parser.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: torch's default)")
     args = parser.parse_args()
+    if args.threads:
+        import torch
+
+        torch.set_num_threads(args.threads)
     kinds = args.kinds.split(",")
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
@@ -72,7 +83,7 @@ def main() -> None:
 
     jobs = len(cold.outcomes)
     print(f"tiny GPT-2 (2 layers, hidden 64), {jobs} jobs of {', '.join(kinds)}, max_tokens {args.max_tokens}, "
-          f"answers of {args.stop_after}+EOS tokens, concurrency 1")
+          f"answers of {args.stop_after}+EOS tokens, concurrency 1, {threads()} torch threads")
     # Warm answers are the cold ones read back: the same tokens, delivered from the cache.
     tokens = cold.tokens_out
     print(f"{'':6} {'calls':>6} {'hits':>6} {'seconds':>8} {'jobs/s':>9} {'tokens out/s':>13}")

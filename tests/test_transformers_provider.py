@@ -9,6 +9,7 @@ the errors a user sees for a folder that cannot be used.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -58,6 +59,18 @@ def _hub_env(monkeypatch):
     monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _one_thread():
+    """A 64-wide model gains nothing from a second thread, and on a busy 2-core machine torch's
+    spinning worker threads make each call several times slower."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 @pytest.fixture
 def project(mini_project: Path) -> Path:
     """The mini project with short prompts of its own, so the test does not hang on packaged ones."""
@@ -101,7 +114,7 @@ def test_drafts_through_the_cli_with_the_chat_template_then_from_the_cache(proje
 
     command = [sys.executable, "-m", "confgen", "generate", str(project), "--provider", "transformers",
                "--model", str(models["chat"]), "--only", "faq", "--concurrency", "1"]
-    cold = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    cold = subprocess.run(command, capture_output=True, text=True, timeout=120, env=os.environ | {"OMP_NUM_THREADS": "1"})
     assert cold.returncode == 0, cold.stderr
     assert "Traceback" not in cold.stderr
 
@@ -153,6 +166,7 @@ def test_plain_prompt_for_a_tokenizer_without_chat_template(project, models, cap
         assert row["tokens_out"] == STOP_AFTER + 1
 
 
+@pytest.mark.filterwarnings("ignore:Unfeasible length constraints")
 def test_answer_is_cut_at_max_tokens_and_repeatable(models):
     provider = make_provider(ProviderSettings(name="transformers", model=str(models["chat"])), {})
     cut = provider.complete(ChatRequest(MESSAGES, max_tokens=8), JOB)
