@@ -9,6 +9,10 @@ torch and transformers are imported inside the factory, so confgen runs without 
 how to install them only when this provider is asked for. The folder's config and tokenizer are
 checked in the factory (a bad folder is a usage error, exit 2); the weights load at the first
 call, so a run answered wholly from the cache never loads the model.
+
+Calls are serialized: torch already spreads one generate() over the CPU cores. On a machine busy
+with other work, or for a very small model, OMP_NUM_THREADS=1 can be much faster than the default
+(torch's idle worker threads spin); ``bench/transformers_drafting.py --threads`` measures it.
 """
 
 from __future__ import annotations
