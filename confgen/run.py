@@ -27,7 +27,7 @@ from confgen import atomic
 from confgen.api import ChatRequest, Completion, ConfgenError, Draft, Finding, GateContext, Job, Provider, ProviderError, stable_hash
 from confgen.cache import Cache
 from confgen.drafts import DraftStore
-from confgen.gates import errors, run_gates
+from confgen.gates import errors, run_gates, gates_for
 from confgen.model import ProviderSettings
 from confgen.project import Project
 from confgen.prompt import build_request, template_version
@@ -153,7 +153,7 @@ class Runner:
         self.sleep = sleep
         self.store = DraftStore(project.content_dir)
         self.settings = settings or project.conference.provider  # merged with env and flags by the caller
-        self.gates = project.plugins.gates()
+        self.gates = gates_for(project.plugins)
         self._cache: Cache | None = None
         self._cache_lock = threading.Lock()
         self._slots = Slots(self.concurrency)
