@@ -174,8 +174,13 @@ def test_search_finds_words(fresh, base_url, lang, query, expected):
     fresh.find_element(By.CSS_SELECTOR, "label.md-search__icon, .md-search__input").click()
     box = wait(fresh, EC.element_to_be_clickable((By.CSS_SELECTOR, "input.md-search__input")))
     box.send_keys(query)
-    results = wait(fresh, lambda d: d.find_elements(By.CSS_SELECTOR, ".md-search-result__item a"), timeout=20)
-    hrefs = [r.get_attribute("href") for r in results]
+    # The result list is re-rendered as the search runs: read the links in one script call, so no
+    # element can go stale between finding it and reading it.
+    read = "return [...document.querySelectorAll('.md-search-result__item a')].map(a => a.href)"
+    try:
+        wait(fresh, lambda d: any(expected in h for h in d.execute_script(read)), timeout=20)
+    finally:
+        hrefs = fresh.execute_script(read)
     assert any(expected in h for h in hrefs), hrefs
 
 
