@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import os
+import time
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -27,6 +28,9 @@ from confgen.site import build_site
 
 WATCHED_FOLDERS = ("content", "templates", "plugins")
 Snapshot = dict[str, tuple[int, int]]
+
+
+SETTLE_SECONDS = 0.15
 
 
 def snapshot(root: Path) -> Snapshot:
@@ -77,6 +81,7 @@ class Preview:
 
     def build(self) -> bool:
         """Draft what is missing, render and build; False (and a message) when it fails."""
+        before = snapshot(self.root)
         try:
             project = open_project(self.root)
             overrides = {"name": OFFLINE} if self.offline else {}
@@ -92,8 +97,12 @@ class Preview:
             self.log(f"rebuild failed, still serving the last good site:\n{exc}")
             return False
         finally:
-            # drafts the build wrote itself must not look like an edit
-            self._state = snapshot(self.root)
+            # Drafts the build wrote itself must not look like an edit; but a file outside content/
+            # that changed while the build ran (an editor still saving) is an edit still to build.
+            after = snapshot(self.root)
+            content = str(self.root / "content")
+            self._state = ({p: v for p, v in after.items() if p.startswith(content)}
+                           | {p: v for p, v in before.items() if not p.startswith(content)})
         self.builds += 1
         self.last_error = ""
         return True
@@ -107,6 +116,14 @@ class Preview:
         paths = self.changed()
         if not paths:
             return False
+        # Editors often truncate and then write: wait until the files stop changing.
+        settled = snapshot(self.root)
+        for _ in range(20):
+            time.sleep(SETTLE_SECONDS)
+            latest = snapshot(self.root)
+            if latest == settled:
+                break
+            settled = latest
         shown = ", ".join(os.path.relpath(p, self.root) for p in paths[:3]) + (" …" if len(paths) > 3 else "")
         self.log(f"changed: {shown}; rebuilding")
         if self.build():
