@@ -64,10 +64,6 @@ def choose(project: Project, overrides: Mapping[str, Any], env: Mapping[str, str
     return Choice(_validate(merged, origin), source)
 
 
-def effective_settings(project: Project, overrides: Mapping[str, Any], env: Mapping[str, str]) -> ProviderSettings:
-    return choose(project, overrides, env).settings
-
-
 def make_provider(project: Project, settings: ProviderSettings, env: Mapping[str, str] | None = None, *,
                   fallback: Callable[[str], None] | None = None) -> Provider:
     """Build the provider ``settings`` name. With ``fallback``, a provider that cannot start on this

@@ -18,13 +18,9 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Callable
 
+from confgen import pipeline
 from confgen.api import ConfgenError
-from confgen.plan import plan
-from confgen.project import CONFERENCE_FILE, open_project
-from confgen.providers import effective_settings, make_provider
-from confgen.render import render
-from confgen.run import OFFLINE, Runner
-from confgen.site import build_site
+from confgen.project import CONFERENCE_FILE
 
 WATCHED_FOLDERS = ("content", "templates", "plugins")
 Snapshot = dict[str, tuple[int, int]]
@@ -83,14 +79,7 @@ class Preview:
         """Draft what is missing, render and build; False (and a message) when it fails."""
         before = snapshot(self.root)
         try:
-            project = open_project(self.root)
-            overrides = {"name": OFFLINE} if self.offline else {}
-            settings = effective_settings(project, overrides, os.environ)
-            provider = make_provider(project, settings, fallback=self.log)
-            runner = Runner(project, provider, concurrency=settings.concurrency, settings=settings)
-            runner.run(plan(project, None))
-            render(open_project(self.root, check=False))
-            build_site(project)
+            pipeline.build(self.root, offline=self.offline, note=self.log)
         except ConfgenError as exc:
             self.failures += 1
             self.last_error = str(exc)

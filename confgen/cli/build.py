@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from confgen.api import ConfgenError, InputError
+from confgen.api import ConfgenError
 from confgen.cli.app import ProjectDir, app
 from confgen.cli.console import err, out
+from confgen import pipeline
 from confgen.cli.progress import drafting_progress, print_summary
-from confgen.plan import plan
+from confgen.pipeline import drafting
 from confgen.project import open_project
-from confgen.providers import choose, make_provider
-from confgen.render import render
-from confgen.run import OFFLINE, Runner, Summary
-from confgen.site import build_site
+from confgen.run import Runner, Summary
 
 
 @app.command()
@@ -30,25 +27,16 @@ def validate(project_dir: ProjectDir = Path(".")) -> None:
 
 
 def _draft(project_dir: Path, *, only: list[str] | None, provider: str | None, model: str | None,
-           concurrency: int | None, force: bool, dry_run: bool, offline: bool, require_provider: bool) -> Summary | None:
-    project = open_project(project_dir)
-    overrides = {"name": OFFLINE if offline else provider, "model": model, "concurrency": concurrency}
-    choice = choose(project, overrides, os.environ)
-    settings = choice.settings
-    jobs = plan(project, only)
-    # `build` with a provider named only in conference.yaml falls back to offline on a machine
-    # without its key; a provider asked for by flag or environment must work or say why (exit 2).
-    fallback = None if (require_provider or choice.explicit) else (lambda note: err.print(note, markup=False))
-    provider_obj = make_provider(project, settings, fallback=fallback)
-    runner = Runner(project, provider_obj, force=force, require_provider=require_provider,
-                    concurrency=settings.concurrency, settings=settings)
+           concurrency: int | None, force: bool, dry_run: bool) -> Summary | None:
+    work = drafting(open_project(project_dir), only=only, provider=provider, model=model, concurrency=concurrency,
+                    force=force, require_provider=True)
     if dry_run:
-        _dry_run(runner, jobs)
+        _dry_run(work.runner, work.jobs)
         return None
-    with drafting_progress(len(jobs)) as listener:
-        runner.listener = listener
-        summary = runner.run(jobs)
-    print_summary(summary, settings.price_per_1k_input, settings.price_per_1k_output)
+    with drafting_progress(len(work.jobs)) as listener:
+        work.runner.listener = listener
+        summary = work.runner.run(work.jobs)
+    print_summary(summary, work.settings.price_per_1k_input, work.settings.price_per_1k_output)
     return summary
 
 
@@ -86,7 +74,7 @@ def generate(
 ) -> None:
     """Draft what is missing or stale into content/ (cached; hand-edited drafts are kept)."""
     summary = _draft(project_dir, only=only, provider=provider, model=model, concurrency=concurrency, force=force,
-                     dry_run=dry_run, offline=False, require_provider=True)
+                     dry_run=dry_run)
     _fail_if_any(summary)
 
 
@@ -98,13 +86,11 @@ def build(
     force: Annotated[bool, typer.Option("--force", help="Redraft even up-to-date and hand-edited drafts.")] = False,
 ) -> None:
     """Draft what is missing (cached), render the pages and run mkdocs build into build/site."""
-    summary = _draft(project_dir, only=None, provider=None, model=None, concurrency=None, force=force, dry_run=False,
-                     offline=offline, require_provider=False)
-    project = open_project(project_dir, check=False)
-    rendered = render(project)
-    site = build_site(project, strict=strict)
-    out.print(f"built {rendered.page_count} pages into {site}", markup=False)
-    _fail_if_any(summary)
+    note = lambda message: err.print(message, markup=False)  # noqa: E731
+    built = pipeline.build(project_dir, offline=offline, strict=strict, force=force, note=note, progress=drafting_progress)
+    print_summary(built.summary, built.settings.price_per_1k_input, built.settings.price_per_1k_output)
+    out.print(f"built {built.rendered.page_count} pages into {built.site}", markup=False)
+    _fail_if_any(built.summary)
 
 
 @app.command("plugins")

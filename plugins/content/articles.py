@@ -7,7 +7,7 @@ import re
 
 from confgen.api import ContentKind, Job, Page, RenderContext, hookimpl
 from confgen.model import Conference, tr
-from confgen_plugins.content.topics import TOPICS, topic  # noqa: F401  (TOPICS is part of this module's interface)
+from confgen_plugins.content.topics import topic
 
 SECTIONS = {
     "zh": ["摘要", "1 背景介绍", "2 核心概念与联系", "3 核心方法与步骤", "4 数学模型与公式", "5 项目实践",

@@ -19,9 +19,8 @@ UNTRUSTED_FIELDS = {"abstract", "bio"}
 
 def normalize_url(url: str) -> str:
     url = url.strip().rstrip(TRAILING)
-    scheme, _, rest = url.partition("://")
-    if not rest:
-        scheme, rest = "https", url
+    _, _, rest = url.partition("://")
+    rest = rest or url  # a bare host: the scheme does not matter for matching
     host, slash, path = rest.partition("/")
     path = path.split("#")[0].rstrip("/")
     return f"{host.lower().removeprefix('www.')}/{path}" if path else host.lower().removeprefix("www.")

@@ -8,7 +8,6 @@ as theirs on a sanitized page, and are not checked here; the links gate still ch
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from confgen.api import Finding, GateContext, hookimpl
