@@ -60,5 +60,5 @@ def build(project_dir: Path, *, offline: bool = False, strict: bool = False, for
         if listener:
             work.runner.listener = listener
         summary = work.runner.run(work.jobs)
-    rendered = render(work.project)
+    rendered = render(work.project, work.runner.store.load_all())
     return Built(summary, work.settings, rendered, build_site(work.project, strict=strict))

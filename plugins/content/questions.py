@@ -86,7 +86,11 @@ def _after_line(text: str, position: int) -> str:
 
 def similar(a: Question, b: Question) -> bool:
     x, y = normalize(a.text + a.detail[:200]), normalize(b.text + b.detail[:200])
-    return bool(x and y) and SequenceMatcher(None, x, y, autojunk=False).ratio() >= SIMILAR
+    if not (x and y):
+        return False
+    matcher = SequenceMatcher(None, x, y, autojunk=False)
+    # The quick ratios are upper bounds of ratio(): most pairs are ruled out without the full match.
+    return matcher.real_quick_ratio() >= SIMILAR and matcher.quick_ratio() >= SIMILAR and matcher.ratio() >= SIMILAR
 
 
 def merge_duplicates(questions: list[Question]) -> list[Question]:

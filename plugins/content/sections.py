@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass
 
 FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})\s*([\w+-]*)")
@@ -26,6 +27,7 @@ class Block:
     line: int  # 1-based line of the opening fence
 
 
+@lru_cache(maxsize=8192)  # question merging compares every pair of a track's questions
 def normalize(title: str) -> str:
     """A heading reduced to letters and digits, casefolded: ``## 1. Background`` == ``1 Background``."""
     text = unicodedata.normalize("NFKC", title).casefold()

@@ -85,9 +85,10 @@ class Talks(ContentKind):
         by_room: dict[str | None, list[Session]] = {}
         for session in conference.scheduled_sessions():
             by_room.setdefault(session.room, []).append(session)
+        positions = {s.id: i for room in by_room.values() for i, s in enumerate(room)}
         for session in conference.sessions:
             siblings = by_room.get(session.room, [])
-            position = siblings.index(session) if session in siblings else -1
+            position = positions.get(session.id, -1)
             previous = siblings[position - 1] if position > 0 else None
             following = siblings[position + 1] if 0 <= position < len(siblings) - 1 else None
             yield Page(f"talks/{session.id}.md", ctx.lang, ctx.tr(session.title), ctx.render(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from functools import lru_cache
 from typing import Iterable
 
 import icalendar
@@ -75,8 +76,20 @@ def vevent(conference: Conference, session: Session, lang: str, when: dt.datetim
     return event
 
 
+@lru_cache(maxsize=16)
+def vtimezone(tzid: str, first: dt.date, last: dt.date) -> icalendar.Timezone:
+    """The VTIMEZONE of ``tzid`` between two dates. Built once: icalendar scans the zone's
+    transitions for each call (tens of milliseconds), and a site has thousands of calendar files."""
+    return icalendar.Timezone.from_tzid(tzid, first_date=first, last_date=last)
+
+
+def event_vtimezone(conference: Conference) -> icalendar.Timezone:
+    year = dt.timedelta(days=366)  # the event's dates, with room for calendars kept for a while
+    return vtimezone(conference.event.timezone, conference.event.start_date - year, conference.event.end_date + year)
+
+
 def calendar(conference: Conference, sessions: Iterable[Session], lang: str, name: str,
-             when: dt.datetime | None = None) -> icalendar.Calendar:
+             when: dt.datetime | None = None, *, with_timezone: bool = True) -> icalendar.Calendar:
     when = when or stamp()
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
@@ -84,30 +97,53 @@ def calendar(conference: Conference, sessions: Iterable[Session], lang: str, nam
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", conference.event.timezone)
+    if with_timezone:
+        cal.add_component(event_vtimezone(conference))
     for session in sessions:
         if session.scheduled:
             cal.add_component(vevent(conference, session, lang, when))
-    cal.add_missing_timezones()
     return cal
 
 
+_EVENTS: dict[tuple[int, str, dt.datetime], dict[str, bytes]] = {}
+
+
+def serialized_events(conference: Conference, lang: str, when: dt.datetime) -> dict[str, bytes]:
+    """Every scheduled session's VEVENT, serialized once per build and language: the calendar
+    files and the "my schedule" data both need them, and icalendar's folding is not cheap."""
+    key = (id(conference), lang, when)
+    if key not in _EVENTS:
+        if len(_EVENTS) >= 4:  # one build's languages; a long-running preview must not grow
+            _EVENTS.clear()
+        _EVENTS[key] = {s.id: vevent(conference, s, lang, when).to_ical() for s in conference.scheduled_sessions()}
+    return _EVENTS[key]
+
+
 def files(conference: Conference, lang: str) -> dict[str, bytes]:
-    """Every calendar file of one language, by path in the docs folder."""
+    """Every calendar file of one language, by path in the docs folder.
+
+    A session stands in four files (event, day, room, talk); icalendar serializes each VEVENT and
+    the VTIMEZONE once, and every file is its own VCALENDAR shell around those bytes."""
     when = stamp()
     event_name = tr(conference.event.name, lang)
     scheduled = conference.scheduled_sessions()
-    out = {"calendar/event.ics": calendar(conference, scheduled, lang, event_name, when).to_ical()}
+    events = serialized_events(conference, lang, when)
+    zone = event_vtimezone(conference).to_ical()
+
+    def assemble(name: str, sessions: Iterable[Session]) -> bytes:
+        shell = calendar(conference, (), lang, name, when, with_timezone=False).to_ical()
+        head, end = shell.rsplit(b"END:VCALENDAR", 1)
+        return head + zone + b"".join(events[s.id] for s in sessions) + b"END:VCALENDAR" + end
+
+    out = {"calendar/event.ics": assemble(event_name, scheduled)}
     for number, day in enumerate(conference.event.days, start=1):
         label = f"第 {number} 天" if lang == "zh" else f"Day {number}"
-        todays = [s for s in scheduled if s.start.date() == day]
-        out[f"calendar/day-{number}.ics"] = calendar(conference, todays, lang, f"{event_name} · {label}", when).to_ical()
+        out[f"calendar/day-{number}.ics"] = assemble(f"{event_name} · {label}", [s for s in scheduled if s.start.date() == day])
     for room in conference.rooms:
-        here = [s for s in scheduled if s.room == room.id]
-        out[f"calendar/room-{room.id}.ics"] = calendar(
-            conference, here, lang, f"{event_name} · {tr(room.name, lang)}", when).to_ical()
+        out[f"calendar/room-{room.id}.ics"] = assemble(f"{event_name} · {tr(room.name, lang)}",
+                                                       [s for s in scheduled if s.room == room.id])
     for session in scheduled:
-        out[f"talks/{session.id}.ics"] = calendar(
-            conference, [session], lang, f"{event_name} · {tr(session.title, lang)}", when).to_ical()
+        out[f"talks/{session.id}.ics"] = assemble(f"{event_name} · {tr(session.title, lang)}", [session])
     return out
 
 

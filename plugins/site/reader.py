@@ -44,9 +44,8 @@ def schedule_data(conference: Conference, lang: str) -> dict:
     """What "my schedule" needs to list starred talks and write them as one .ics in the browser:
     each talk's facts and its VEVENT, plus the VTIMEZONE, all produced by the icalendar library."""
     scheduled = conference.scheduled_sessions()
-    cal = calendar.calendar(conference, scheduled, lang, tr(conference.event.name, lang))
-    vtimezone = "".join(c.to_ical().decode() for c in cal.walk("VTIMEZONE"))
-    events = {str(e["UID"]): e.to_ical().decode() for e in cal.walk("VEVENT")}
+    vtimezone = calendar.event_vtimezone(conference).to_ical().decode()
+    events = calendar.serialized_events(conference, lang, calendar.stamp())
     sessions = {}
     for s in scheduled:
         room = conference.room(s.room)
@@ -54,7 +53,7 @@ def schedule_data(conference: Conference, lang: str) -> dict:
             "title": tr(s.title, lang), "room": tr(room.name, lang) if room else "",
             "start": conference.aware(s.start).isoformat(), "end": conference.aware(s.end).isoformat(),
             "speakers": [tr(p.name, lang) for p in (conference.speaker(i) for i in s.speakers) if p],
-            "vevent": events[calendar.uid(conference, s)],
+            "vevent": events[s.id].decode(),
         }
     return {"calname": tr(conference.event.name, lang), "prodid": calendar.PRODID,
             "timezone": conference.event.timezone, "vtimezone": vtimezone, "sessions": sessions}
