@@ -5,23 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import shutil
-import subprocess
 from pathlib import Path
 
 import yaml
 
 from conftest import MINI_CONFERENCE, write_project
 
-CONFGEN = shutil.which("confgen")
-
-
-def run(*args: str) -> subprocess.CompletedProcess:
-    """The confgen console script; its output with rich's line wrapping undone."""
-    assert CONFGEN, "the confgen console script is not installed"
-    result = subprocess.run([CONFGEN, *map(str, args)], capture_output=True, text=True, timeout=120)
-    result.stdout, result.stderr = (" ".join(stream.split()) for stream in (result.stdout, result.stderr))
-    return result
+from test_schedule import run
 
 
 EXTRA_SPEAKERS = """\
