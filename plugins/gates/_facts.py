@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import cached_property
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +43,21 @@ class Facts:
     organizations: set[str] = field(default_factory=set)  # every company named in the facts
     rooms: dict[str, set[str]] = field(default_factory=dict)  # room id -> names
     tickets: dict[str, tuple[set[str], float]] = field(default_factory=dict)  # id -> (names, price)
+
+    @cached_property
+    def speaker_names(self) -> set[str]:
+        return {name for names in self.speakers.values() for name in names}
+
+    @cached_property
+    def speaker_of_name(self) -> dict[str, str]:
+        return {name: speaker_id for speaker_id, names in self.speakers.items() for name in names}
+
+    @cached_property
+    def names_pattern(self) -> re.Pattern[str] | None:
+        """Every speaker name in one alternation, longest first: one scan of a line instead of one
+        ``find`` per name (thousands of names at a large event)."""
+        names = sorted(self.speaker_of_name, key=len, reverse=True)
+        return re.compile("|".join(map(re.escape, names))) if names else None
 
     def add_date(self, day: dt.date) -> None:
         self.dates.add(day)

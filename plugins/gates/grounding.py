@@ -150,28 +150,32 @@ def _near_free(lower: str, name: str) -> bool:
 
 
 def _people(line: str, lower: str, facts: Facts, talk_speakers: set[str] | None):
-    known = {name for names in facts.speakers.values() for name in names}
+    known = facts.speaker_names
     allowed = talk_speakers if talk_speakers is not None else known
     for match in [*PRESENTER_EN.finditer(line), *PRESENTER_ZH.finditer(line)]:
         name = next(g for g in match.groups() if g)
         if not any(name.startswith(k) or k.startswith(name) for k in allowed):
             who = "is not a speaker of this session" if name in known or any(name.startswith(k) for k in known) else "is not a speaker"
             yield f"{name!r} {who}"
-    for speaker_id, names in facts.speakers.items():
-        for name in names:
-            at = line.find(name)
-            if at < 0:
-                continue
-            tail = line[at + len(name): at + len(name) + 60]
-            said = re.match(r"\s*[（(]([^）)]{2,50})[）)]|\s*(?:from|of|at)\s+([A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,3})", tail)
-            if not said:
-                continue
-            org = (said.group(1) or said.group(2)).lower()
-            mine = facts.affiliations.get(speaker_id, set())
-            if any(m in org or org in m for m in mine):
-                continue
-            if any(o in org or org in o for o in facts.organizations - mine) or org in OTHER_COMPANIES:
-                yield f"{name} is with {'/'.join(sorted(mine)) or 'no company in the facts'}, not {org!r}"
+    pattern = facts.names_pattern
+    seen: set[str] = set()
+    for found in pattern.finditer(line) if pattern else ():
+        name = found.group()
+        if name in seen:  # as before: a name is judged at its first mention in the line
+            continue
+        seen.add(name)
+        speaker_id = facts.speaker_of_name[name]
+        at = found.start()
+        tail = line[at + len(name): at + len(name) + 60]
+        said = re.match(r"\s*[（(]([^）)]{2,50})[）)]|\s*(?:from|of|at)\s+([A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,3})", tail)
+        if not said:
+            continue
+        org = (said.group(1) or said.group(2)).lower()
+        mine = facts.affiliations.get(speaker_id, set())
+        if any(m in org or org in m for m in mine):
+            continue
+        if any(o in org or org in o for o in facts.organizations - mine) or org in OTHER_COMPANIES:
+            yield f"{name} is with {'/'.join(sorted(mine)) or 'no company in the facts'}, not {org!r}"
 
 
 OTHER_COMPANIES = {c.lower() for c in (
