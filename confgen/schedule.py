@@ -147,15 +147,21 @@ def conflicts(conference: Conference) -> Iterator[Issue]:
                 )
 
 
-def _overlaps(conference: Conference) -> Iterator[Issue]:
+def _running_together(conference: Conference) -> Iterator[tuple[str, Session, list[Session]]]:
+    """Each timed session (with its field path) and the earlier-starting sessions still running
+    when it starts: a sweep over start times, so each session meets only those it overlaps."""
     index_of = {id(s): i for i, s in enumerate(conference.sessions)}
     timed = sorted((s for s in conference.sessions if s.start and s.end and s.end > s.start), key=lambda s: s.start)
-    # A sweep over start times: each session is compared only with those still running.
     running: list[Session] = []
     for session in timed:
         running = [other for other in running if other.end > session.start]
+        yield f"sessions.{index_of[id(session)]}", session, running
+        running.append(session)
+
+
+def _overlaps(conference: Conference) -> Iterator[Issue]:
+    for where, session, running in _running_together(conference):
         for other in running:
-            where = f"sessions.{index_of[id(session)]}"
             if session.room and session.room == other.room:
                 yield f"{where}.room", (
                     f"{session.id} overlaps {other.id} in room {session.room} "
@@ -166,7 +172,6 @@ def _overlaps(conference: Conference) -> Iterator[Issue]:
                     f"speaker {speaker_id} is in {session.id} and {other.id} at the same time "
                     f"({session.start:%m-%d %H:%M})"
                 )
-        running.append(session)
 
 
 # ---- soft rules --------------------------------------------------------------------------------
@@ -174,16 +179,10 @@ def _overlaps(conference: Conference) -> Iterator[Issue]:
 
 def warnings(conference: Conference) -> Iterator[Issue]:
     """Placed sessions that break a soft rule: worth a look, never an error."""
-    index_of = {id(s): i for i, s in enumerate(conference.sessions)}
-    timed = sorted((s for s in conference.sessions if s.start and s.end and s.end > s.start), key=lambda s: s.start)
-    running: list[Session] = []
-    for session in timed:
-        running = [other for other in running if other.end > session.start]
-        where = f"sessions.{index_of[id(session)]}"
+    for where, session, running in _running_together(conference):
         for other in running:
             if session.track and session.track == other.track:
                 yield f"{where}.start", f"{session.id} runs in parallel with {other.id} of the same track {session.track}"
-        running.append(session)
         for item in conference.breaks:
             if session.start < item.end and item.start < session.end:
                 yield f"{where}.start", f"{session.id} runs into the break {item.start:%m-%d %H:%M}–{item.end:%H:%M}"
