@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Protocol
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Protocol, TypeVar
 
 import pluggy
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from confgen.templates import Templates
 
 hookimpl = pluggy.HookimplMarker("confgen")
+T = TypeVar("T")
 
 
 class ConfgenError(Exception):
@@ -34,6 +36,36 @@ class InputError(ConfgenError):
     """Bad input from the user: a file, a flag, a setting. Exit code 2."""
 
     exit_code = 2
+
+
+def by_identity(build: Callable[..., T]) -> Callable[..., T]:
+    """Memoize ``build(obj, *args)`` by the identity of ``obj`` (and the hashable ``args``).
+
+    The conference model is frozen but not hashable, and many pages, gates and drafts of one run
+    ask for the same derived data. The last few objects are kept alive with their results, so an
+    id cannot be reused by another object while its entry stands.
+    """
+    entries: dict[tuple, tuple[Any, T]] = {}
+    lock = threading.Lock()
+
+    def cached(obj: Any, *args: Any) -> T:
+        key = (id(obj), *args)
+        hit = entries.get(key)
+        if hit is not None and hit[0] is obj:
+            return hit[1]
+        value = build(obj, *args)
+        with lock:
+            if len(entries) >= IDENTITY_CACHE_SIZE:
+                entries.pop(next(iter(entries)))
+            entries[key] = (obj, value)
+        return value
+
+    cached.__doc__ = build.__doc__
+    cached.__name__ = getattr(build, "__name__", "cached")
+    return cached
+
+
+IDENTITY_CACHE_SIZE = 16
 
 
 def stable_hash(*parts: Any) -> str:

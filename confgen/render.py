@@ -8,10 +8,11 @@ Files are written only when their content changed, so a rebuild with nothing new
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import yaml
 
 from confgen import atomic
 from confgen.api import Asset, ConfgenError, Draft, Page, RenderContext
@@ -63,7 +64,7 @@ def render(project: Project, drafts: dict[str, Draft] | None = None) -> Rendered
         result.written += _sync_files(docs, files)
         config = mkdocs_config(project, lang, pages)
         project.plugins.pm.hook.confgen_mkdocs_config(conference=project.conference, lang=lang, config=config)
-        data = json.dumps(config, ensure_ascii=False, indent=1).encode("utf-8")  # JSON is valid YAML
+        data = yaml.dump(config, Dumper=_ConfigDumper, allow_unicode=True, sort_keys=False, width=1000).encode("utf-8")
         result.written += atomic.write_if_changed(out / lang / "mkdocs.yml", data)
     return result
 
@@ -96,7 +97,7 @@ def mkdocs_config(project: Project, lang: str, pages: list[Page]) -> dict:
             {"toc": {"permalink": True}},
             "pymdownx.details",
             {"pymdownx.superfences": {"custom_fences": [
-                {"name": "mermaid", "class": "mermaid", "format": "pymdownx.superfences.fence_code_format"}]}},
+                {"name": "mermaid", "class": "mermaid", "format": PythonName("pymdownx.superfences.fence_code_format")}]}},
             {"pymdownx.arithmatex": {"generic": True}},
             {"pymdownx.highlight": {"anchor_linenums": True}},
         ],
@@ -110,6 +111,18 @@ def mkdocs_config(project: Project, lang: str, pages: list[Page]) -> dict:
         "not_in_nav": "\n".join(NOT_IN_NAV),
     }
     return {k: v for k, v in config.items() if v is not None}
+
+
+class PythonName(str):
+    """A dotted name MkDocs must load as the Python object it names (a ``!!python/name:`` tag),
+    such as the formatter superfences calls for Mermaid fences."""
+
+
+class _ConfigDumper(yaml.SafeDumper):
+    pass
+
+
+_ConfigDumper.add_representer(PythonName, lambda dumper, name: dumper.represent_scalar(f"tag:yaml.org,2002:python/name:{name}", ""))
 
 
 def _nav(pages: list[Page]) -> list:

@@ -85,7 +85,7 @@ def confgen_content_kinds():
 @hookimpl
 def confgen_validate(conference: Conference):
     try:
-        budget.solve(conference)
+        budget.solve(conference, conference.site.default_language)
     except budget.BudgetError as exc:
         return [(exc.path, str(exc))]
     return []

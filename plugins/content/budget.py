@@ -28,6 +28,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from confgen.api import by_identity
 from confgen.model import Conference, Localized, tr
 
 SETTINGS_PATH = "extensions.budget"
@@ -153,6 +154,7 @@ def _capacity(conference: Conference, budget: BudgetSettings) -> int:
     return max(r.capacity for r in main)
 
 
+@by_identity  # validate, plan and pages of both languages ask for it; solve once each
 def solve(conference: Conference, lang: str = "en") -> Plan | None:
     """The budget plan, or None when conference.yaml has no budget section."""
     # numpy and scipy take most of a second to import; only a brief needs them, not every command.

@@ -10,9 +10,9 @@ from functools import cached_property
 from dataclasses import dataclass, field
 from typing import Any
 
+from confgen.api import by_identity
 from confgen.model import Conference
 from confgen_plugins.gates import _claims
-from confgen_plugins.gates._cache import by_identity
 from confgen_plugins.gates._markdown import EMAIL, TRAILING, URL
 
 UNTRUSTED_FIELDS = {"abstract", "bio"}

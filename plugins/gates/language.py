@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import re
 
-from confgen.api import Finding, GateContext, hookimpl
+from confgen.api import Finding, GateContext, by_identity, hookimpl
 from confgen.model import Conference
-from confgen_plugins.gates._cache import by_identity
 from confgen_plugins.gates._markdown import parse
 
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")

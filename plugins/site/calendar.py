@@ -16,7 +16,7 @@ from typing import Iterable
 
 import icalendar
 
-from confgen.api import Asset, ContentKind, RenderContext, hookimpl
+from confgen.api import Asset, ContentKind, RenderContext, by_identity, hookimpl
 from confgen.model import Conference, Session, tr
 
 PRODID = "-//confgen//conference site//EN"
@@ -105,18 +105,11 @@ def calendar(conference: Conference, sessions: Iterable[Session], lang: str, nam
     return cal
 
 
-_EVENTS: dict[tuple[int, str, dt.datetime], dict[str, bytes]] = {}
-
-
+@by_identity
 def serialized_events(conference: Conference, lang: str, when: dt.datetime) -> dict[str, bytes]:
     """Every scheduled session's VEVENT, serialized once per build and language: the calendar
     files and the "my schedule" data both need them, and icalendar's folding is not cheap."""
-    key = (id(conference), lang, when)
-    if key not in _EVENTS:
-        if len(_EVENTS) >= 4:  # one build's languages; a long-running preview must not grow
-            _EVENTS.clear()
-        _EVENTS[key] = {s.id: vevent(conference, s, lang, when).to_ical() for s in conference.scheduled_sessions()}
-    return _EVENTS[key]
+    return {s.id: vevent(conference, s, lang, when).to_ical() for s in conference.scheduled_sessions()}
 
 
 def files(conference: Conference, lang: str) -> dict[str, bytes]:

@@ -7,14 +7,13 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from importlib.resources import files
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 from confgen.api import Asset, ContentKind, Page, RenderContext, hookimpl, stable_hash
 from confgen.model import Conference, tr
 from confgen_plugins.site import calendar
 
 ASSET_ROOT = "assets/confgen"
-HOOKS = str(Path(__file__).with_name("mkdocs_hooks.py"))
 #: Pages worth having offline before the reader opens them: the agenda and every talk.
 PRECACHE_LIMIT = 600
 
@@ -116,9 +115,6 @@ STRINGS = {
 
 @hookimpl
 def confgen_mkdocs_config(conference: Conference, lang: str, config: dict) -> None:
-    hooks = config.setdefault("hooks", [])
-    if HOOKS not in hooks:
-        hooks.append(HOOKS)
     config.setdefault("extra_css", []).append(f"{ASSET_ROOT}/cg.css")
     config.setdefault("extra_javascript", []).append(f"{ASSET_ROOT}/cg.js")
     config.setdefault("extra", {})["confgen"] = {
