@@ -93,6 +93,12 @@ def delayed(seconds: float, then: Responder) -> Responder:
     return answer
 
 
+class _Server(ThreadingHTTPServer):
+    # socketserver's default backlog of 5 drops the SYNs of a client opening 16 connections at
+    # once, which then wait out a 1 s retransmit; real servers listen with a deep backlog.
+    request_queue_size = 128
+
+
 @dataclass
 class Record:
     path: str
@@ -117,7 +123,7 @@ class LLMServer:
         self._in_flight = 0
         self.max_in_flight = 0
         self._stop = threading.Event()
-        self._httpd: ThreadingHTTPServer | None = None
+        self._httpd: _Server | None = None
 
     # -- scripting ----------------------------------------------------------------------------------
 
@@ -162,6 +168,9 @@ class LLMServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body leave in two writes; with Nagle on, the second waits for the client's
+            # delayed ACK (40 ms a request), which real servers such as uvicorn avoid with TCP_NODELAY.
+            disable_nagle_algorithm = True
 
             def log_message(self, *args: Any) -> None:
                 pass
@@ -217,7 +226,7 @@ class LLMServer:
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (a timeout test): nothing to answer
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self._httpd = _Server(("127.0.0.1", port), Handler)
         self._httpd.daemon_threads = True
         threading.Thread(target=self._httpd.serve_forever, args=(0.05,), name="llm-server", daemon=True).start()
         return self
