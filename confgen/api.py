@@ -46,15 +46,20 @@ def by_identity(build: Callable[..., T]) -> Callable[..., T]:
     id cannot be reused by another object while its entry stands.
     """
     entries: dict[tuple, tuple[Any, T]] = {}
-    lock = threading.Lock()
+    # Held while building: threads asking at once (sixteen drafts checked at the start of a run)
+    # wait for the one build instead of each doing it. Reentrant, for builds that recurse.
+    lock = threading.RLock()
 
     def cached(obj: Any, *args: Any) -> T:
         key = (id(obj), *args)
         hit = entries.get(key)
         if hit is not None and hit[0] is obj:
             return hit[1]
-        value = build(obj, *args)
         with lock:
+            hit = entries.get(key)
+            if hit is not None and hit[0] is obj:
+                return hit[1]
+            value = build(obj, *args)
             if len(entries) >= IDENTITY_CACHE_SIZE:
                 entries.pop(next(iter(entries)))
             entries[key] = (obj, value)
