@@ -15,6 +15,7 @@ from confgen.plugins import Plugins
 from confgen.templates import Templates
 
 CONFERENCE_FILE = "conference.yaml"
+STATE_DIR = ".confgen"
 
 
 @dataclass
@@ -35,7 +36,7 @@ class Project:
 
     @property
     def state_dir(self) -> Path:
-        return self.root / ".confgen"
+        return self.root / STATE_DIR
 
     @property
     def build_dir(self) -> Path:
@@ -59,7 +60,7 @@ def open_project(root: Path | str, *, check: bool = True) -> Project:
         raise InputError(f"{root}: no {CONFERENCE_FILE} here (run `confgen init {root}` to start a project)")
     conference, lines = load_conference(root / CONFERENCE_FILE)
     plugins = Plugins(root)
-    project = Project(root, conference, lines, plugins, Templates(root / "templates"))
+    project = Project(root, conference, lines, plugins, Templates(root / "templates", root / STATE_DIR / "templates"))
     if check:
         issues = validate.check(conference)
         for answer in plugins.pm.hook.confgen_validate(conference=conference):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import threading
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
@@ -58,11 +59,18 @@ def _pick(lang: str):
 
 
 class Templates:
-    def __init__(self, project_templates: Path | None = None):
+    """``cache_dir`` keeps compiled templates between runs (Jinja's bytecode cache, checked against
+    each template's source), so a rebuild does not compile them again."""
+
+    def __init__(self, project_templates: Path | None = None, cache_dir: Path | None = None):
         search = [str(p) for p in (project_templates, PACKAGED) if p and p.is_dir()]
         self.search_path = search
+        self._cache_dir = cache_dir
+        # One compile per template: threads drafting at once would otherwise each compile it.
+        self._loading = threading.Lock()
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(search),
+            bytecode_cache=_BytecodeCache(cache_dir) if cache_dir else None,
             autoescape=False,  # Markdown out; untrusted fields are escaped by the `data` filter and sanitized at render
             undefined=jinja2.StrictUndefined,
             keep_trailing_newline=True,
@@ -75,7 +83,7 @@ class Templates:
     def render(self, name: str, **context: Any) -> str:
         lang = context.get("lang", "en")
         try:
-            template = self.env.get_template(name)
+            template = self.get(name)
         except jinja2.TemplateNotFound:
             raise ConfgenError(f"template {name!r} not found in {self.search_path}") from None
         except jinja2.TemplateSyntaxError as exc:
@@ -86,9 +94,13 @@ class Templates:
             where = f"{template.filename}:{getattr(exc, 'lineno', None) or '?'}"
             raise ConfgenError(f"{where}: template error: {exc}") from None
 
+    def get(self, name: str) -> jinja2.Template:
+        with self._loading:
+            return self.env.get_template(name)
+
     def exists(self, name: str) -> bool:
         try:
-            self.env.get_template(name)
+            self.get(name)
         except jinja2.TemplateNotFound:
             return False
         return True
@@ -98,3 +110,18 @@ class Templates:
         """A hash of the template's source, part of every cache key that uses it."""
         source, _, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
         return hashlib.sha256(source.encode()).hexdigest()[:12]
+
+
+class _BytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Jinja's file cache, made on first write so that a command that compiles nothing leaves no
+    folder behind."""
+
+    def __init__(self, directory: Path):
+        super().__init__(str(directory))
+        self._made = False
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if not self._made:
+            Path(self.directory).mkdir(parents=True, exist_ok=True)
+            self._made = True
+        super().dump_bytecode(bucket)
