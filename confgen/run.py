@@ -13,6 +13,7 @@ call, since a spent quota is shared by all of them.
 
 from __future__ import annotations
 
+import gc
 import heapq
 import itertools
 import random
@@ -48,30 +49,36 @@ SHARED_PAUSE_MIN = 1.0
 class Slots:
     """At most ``size`` holders at once; waiters enter by priority (lower first), then in order of
     arrival. Retries go ahead of first calls, so a failure near the end of a run does not queue
-    behind fresh jobs and stretch the run's tail."""
+    behind fresh jobs and stretch the run's tail.
+
+    A freed slot is handed to the first waiter alone (each waits on its own event): waking every
+    waiter to see who is first would cost a GIL hand-off per waiter per call."""
 
     def __init__(self, size: int):
         self._free = size
-        self._waiting: list[tuple[int, int]] = []
+        self._waiting: list[tuple[int, int, threading.Event]] = []
         self._arrivals = itertools.count()
-        self._cond = threading.Condition()
+        self._lock = threading.Lock()
 
     @contextmanager
     def hold(self, priority: int = 0) -> Iterator[None]:
-        with self._cond:
-            ticket = (priority, next(self._arrivals))
-            heapq.heappush(self._waiting, ticket)
-            while self._free == 0 or self._waiting[0] != ticket:
-                self._cond.wait()
-            heapq.heappop(self._waiting)
-            self._free -= 1
-            self._cond.notify_all()  # the next in line may also find a free slot
+        with self._lock:
+            if self._free and not self._waiting:
+                self._free -= 1
+                turn = None
+            else:
+                turn = threading.Event()
+                heapq.heappush(self._waiting, (priority, next(self._arrivals), turn))
+        if turn is not None:
+            turn.wait()  # set once a holder hands its slot over
         try:
             yield
         finally:
-            with self._cond:
-                self._free += 1
-                self._cond.notify_all()
+            with self._lock:
+                if self._waiting:
+                    heapq.heappop(self._waiting)[2].set()
+                else:
+                    self._free += 1
 
 
 @dataclass
@@ -257,17 +264,32 @@ class Runner:
         return summary
 
     def _run_pool(self, todo: list[Job], summary: Summary) -> None:
+        # What is loaded by now (model, plugins, client) lives as long as the run: frozen, it is not
+        # walked again by every full collection, which would stall all the calls in flight.
+        gc.freeze()
+        self.cache  # opened here, not by the first threads queueing on its lock while one creates it
         # More threads than slots: a job sleeping through a back-off leaves its slot to another.
         pool = ThreadPoolExecutor(max_workers=min(len(todo), self.concurrency * 2), thread_name_prefix="draft")
         try:
             futures = [pool.submit(self._safe_draft, job) for job in todo]
+            self._warm_gates(todo[0])
             for future in as_completed(futures):
                 self._finish(summary, future.result())
         except BaseException:
             self._stop.set()
             pool.shutdown(wait=True, cancel_futures=True)
             raise
+        finally:
+            gc.unfreeze()
         pool.shutdown(wait=True)
+
+    def _warm_gates(self, job: Job) -> None:
+        """Gates index the event (names, rooms, dates) on first use. Done here while the first calls
+        are out, it does not hold up the threads their answers wake."""
+        try:
+            self._check(job, "")
+        except Exception:
+            pass  # a broken gate fails each job that runs it, with its message there
 
     def _finish(self, summary: Summary, outcome: Outcome) -> None:
         summary.outcomes.append(outcome)

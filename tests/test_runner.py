@@ -9,6 +9,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -16,7 +17,7 @@ import pytest
 from confgen.plan import plan
 from confgen.project import open_project
 from confgen.providers import choose, make_provider
-from confgen.run import MAX_TRIES, Runner
+from confgen.run import MAX_TRIES, Runner, Slots
 from llm_server import LLMServer, completion, error, hang, ok, raw
 
 ONLY = ["talks", "speakers"]  # 10 jobs with no required sections: one call each
@@ -210,3 +211,32 @@ def test_cli_generate_dry_run_then_generate_then_nothing(mini_project, server):
     again = cli(*args, env=env)
     assert again.returncode == 0 and "8 up to date" in again.stderr and "calls 0" in again.stderr
     assert server.calls == 8
+
+
+def test_a_freed_slot_goes_to_the_retry_first_then_in_order_of_arrival():
+    slots = Slots(1)
+    entered: list[str] = []
+    holding = threading.Event()
+    release = threading.Event()
+
+    def holder():
+        with slots.hold():
+            holding.set()
+            release.wait()
+
+    def waiter(name: str, priority: int):
+        with slots.hold(priority):
+            entered.append(name)
+
+    first = threading.Thread(target=holder)
+    first.start()
+    holding.wait()
+    waiters = [threading.Thread(target=waiter, args=args) for args in (("fresh-1", 0), ("fresh-2", 0), ("retry", -1))]
+    for thread in waiters:
+        thread.start()
+        time.sleep(0.05)  # arrive in this order
+    assert entered == []  # the slot is still held
+    release.set()
+    for thread in [first, *waiters]:
+        thread.join(timeout=5)
+    assert entered == ["retry", "fresh-1", "fresh-2"]
