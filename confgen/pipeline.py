@@ -15,7 +15,7 @@ from confgen.project import Project, open_project
 from confgen.providers import choose, make_provider
 from confgen.render import Rendered, render
 from confgen.run import OFFLINE, Listener, Runner, Summary
-from confgen.site import build_site
+from confgen.site import MkDocsBuilds, build_site
 
 Note = Callable[[str], None]
 
@@ -55,10 +55,11 @@ def build(project_dir: Path, *, offline: bool = False, strict: bool = False, for
           note: Note | None = None, progress: Callable[[int], ContextManager[Listener]] | None = None) -> Built:
     """Draft what is missing or stale, render every page and run mkdocs build. ``progress(total)``
     gives a context whose listener hears of every finished job."""
-    work = drafting(open_project(project_dir), force=force, offline=offline, note=note)
-    with progress(len(work.jobs)) if progress else nullcontext(None) as listener:
-        if listener:
-            work.runner.listener = listener
-        summary = work.runner.run(work.jobs)
-    rendered = render(work.project, work.runner.store.load_all())
-    return Built(summary, work.settings, rendered, build_site(work.project, strict=strict))
+    with MkDocsBuilds() as builds:  # loading while we draft and render
+        work = drafting(open_project(project_dir), force=force, offline=offline, note=note)
+        with progress(len(work.jobs)) if progress else nullcontext(None) as listener:
+            if listener:
+                work.runner.listener = listener
+            summary = work.runner.run(work.jobs)
+        rendered = render(work.project, work.runner.store.load_all())
+        return Built(summary, work.settings, rendered, build_site(work.project, builds, strict=strict))

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -25,21 +26,58 @@ ROOT_INDEX = """<!doctype html>
 """
 
 
-def mkdocs_command(config: Path, strict: bool = False) -> list[str]:
-    command = [sys.executable, "-m", "mkdocs", "build", "--quiet", "--clean", "-f", str(config)]
-    return command + ["--strict"] if strict else command
+def mkdocs_args(config: Path, strict: bool = False) -> list[str]:
+    return ["build", "--quiet", "--clean", "-f", str(config), *(["--strict"] if strict else [])]
 
 
-def build_site(project: Project, *, strict: bool = False) -> Path:
+class MkDocsBuilds:
+    """The per-language ``mkdocs build`` processes (see :mod:`confgen.mkdocs_worker`), started
+    before the projects they build are rendered so that loading MkDocs overlaps confgen's own work.
+    Use as a context manager: leaving it stops any process that was never told to build."""
+
+    def __init__(self, languages: tuple[str, ...] = LANGUAGES):
+        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}  # keep mkdocs' own banner out of our output
+        self._processes = {
+            lang: subprocess.Popen([sys.executable, "-m", "confgen.mkdocs_worker", lang], stdin=subprocess.PIPE,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+            for lang in languages
+        }
+
+    def run(self, configs: dict[str, Path], strict: bool = False) -> None:
+        """Build every language's config at once; a failure names the config and mkdocs' last words."""
+        for lang, process in self._processes.items():
+            process.stdin.write(json.dumps(mkdocs_args(configs[lang], strict)) + "\n")
+            process.stdin.flush()
+        with ThreadPoolExecutor(max_workers=len(self._processes)) as pool:
+            outputs = list(pool.map(lambda p: p.communicate(), self._processes.values()))
+        for (lang, process), (stdout, stderr) in zip(self._processes.items(), outputs):
+            if process.returncode != 0:
+                tail = "\n".join((stderr or stdout).strip().splitlines()[-15:])
+                raise ConfgenError(f"mkdocs build failed for {configs[lang]}:\n{tail}")
+
+    def close(self) -> None:
+        for process in self._processes.values():
+            if process.poll() is None:
+                try:
+                    process.stdin.close()  # end of input: nothing to build
+                    process.wait(timeout=10)
+                except (OSError, subprocess.TimeoutExpired):
+                    process.kill()
+                    process.wait()
+            for stream in (process.stdout, process.stderr):
+                if stream and not stream.closed:
+                    stream.close()
+
+    def __enter__(self) -> "MkDocsBuilds":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def build_site(project: Project, builds: MkDocsBuilds, *, strict: bool = False) -> Path:
     out = project.build_dir
-    configs = [out / lang / "mkdocs.yml" for lang in LANGUAGES]
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}  # keep mkdocs' own banner out of our output
-    with ThreadPoolExecutor(max_workers=len(configs)) as pool:
-        results = list(pool.map(lambda c: subprocess.run(mkdocs_command(c, strict), capture_output=True, text=True, env=env), configs))
-    for config, result in zip(configs, results):
-        if result.returncode != 0:
-            tail = "\n".join((result.stderr or result.stdout).strip().splitlines()[-15:])
-            raise ConfgenError(f"mkdocs build failed for {config}:\n{tail}")
+    builds.run({lang: out / lang / "mkdocs.yml" for lang in LANGUAGES}, strict)
     site = out / "site"
     default = project.conference.site.default_language
 

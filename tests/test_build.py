@@ -199,6 +199,20 @@ def test_broken_project_plugin_is_a_clear_error(mini_project):
     assert result.returncode == 2 and "bad.py" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_a_build_that_fails_before_mkdocs_leaves_no_mkdocs_process_behind(mini_project):
+    """mkdocs starts loading before the project is drafted; a build that stops early must stop it."""
+    import psutil
+
+    (mini_project / "plugins").mkdir()
+    (mini_project / "plugins" / "bad.py").write_text("import does_not_exist\n", "utf-8")
+    before = {p.pid for p in psutil.process_iter(["cmdline"]) if "confgen.mkdocs_worker" in (p.info["cmdline"] or [])}
+    assert confgen("build", str(mini_project)).returncode == 2
+    time.sleep(0.5)
+    left = [p for p in psutil.process_iter(["cmdline"])
+            if "confgen.mkdocs_worker" in (p.info["cmdline"] or []) and p.pid not in before and p.status() != psutil.STATUS_ZOMBIE]
+    assert left == []
+
+
 def test_template_override_from_the_project(mini_project):
     (mini_project / "templates" / "offline").mkdir(parents=True)
     (mini_project / "templates" / "offline" / "faq.en.md.j2").write_text("OVERRIDDEN FAQ for {{ facts.event }}\n", "utf-8")
