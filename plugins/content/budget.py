@@ -302,8 +302,7 @@ def _minimize_integer(objective, upper, rows, low, high):
     lp.a_matrix_.index_ = np.nonzero(nonzero)[1]
     lp.a_matrix_.value_ = rows[nonzero]
     lp.integrality_ = [highspy.HighsVarType.kInteger] * len(objective)
-    highs = highspy.Highs()
-    highs.setOptionValue("output_flag", False)
+    highs = _quiet(highspy.Highs)()
     highs.setOptionValue("time_limit", 10.0)
     highs.passModel(lp)
     highs.run()
@@ -311,6 +310,18 @@ def _minimize_integer(objective, upper, rows, low, high):
     found = status == highspy.HighsModelStatus.kOptimal or (
         highs.getInfo().primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible)
     return (np.array(highs.getSolution().col_value) if found else None), highs.modelStatusToString(status)
+
+
+def _quiet(highs_class):
+    """HiGHS prints its banner to stdout as soon as ``Highs()`` enables its callbacks, before an
+    option can be set on the object; this subclass turns output off first."""
+
+    class QuietHighs(highs_class):
+        def enableCallbacks(self) -> None:
+            self.setOptionValue("output_flag", False)
+            super().enableCallbacks()
+
+    return QuietHighs
 
 
 def _break_even(attendance: int, tickets: list[Line], addons: list[Line], sponsors: list[Line],
