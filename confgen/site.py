@@ -46,8 +46,11 @@ class MkDocsBuilds:
     def run(self, configs: dict[str, Path], strict: bool = False) -> None:
         """Build every language's config at once; a failure names the config and mkdocs' last words."""
         for lang, process in self._processes.items():
-            process.stdin.write(json.dumps(mkdocs_args(configs[lang], strict)) + "\n")
-            process.stdin.flush()
+            try:
+                process.stdin.write(json.dumps(mkdocs_args(configs[lang], strict)) + "\n")
+                process.stdin.flush()
+            except BrokenPipeError:
+                pass  # it has already ended: its status and output below say why
         with ThreadPoolExecutor(max_workers=len(self._processes)) as pool:
             outputs = list(pool.map(lambda p: p.communicate(), self._processes.values()))
         for (lang, process), (stdout, stderr) in zip(self._processes.items(), outputs):
@@ -56,15 +59,13 @@ class MkDocsBuilds:
                 raise ConfgenError(f"mkdocs build failed for {configs[lang]}:\n{tail}")
 
     def close(self) -> None:
+        """Stop the processes still running: they were never told to build (the run stopped before
+        its render was done), so nothing of theirs is lost and a bad input is reported at once."""
         for process in self._processes.values():
             if process.poll() is None:
-                try:
-                    process.stdin.close()  # end of input: nothing to build
-                    process.wait(timeout=10)
-                except (OSError, subprocess.TimeoutExpired):
-                    process.kill()
-                    process.wait()
-            for stream in (process.stdout, process.stderr):
+                process.kill()
+                process.wait()
+            for stream in (process.stdin, process.stdout, process.stderr):
                 if stream and not stream.closed:
                     stream.close()
 
