@@ -65,7 +65,6 @@ class Templates:
     def __init__(self, project_templates: Path | None = None, cache_dir: Path | None = None):
         search = [str(p) for p in (project_templates, PACKAGED) if p and p.is_dir()]
         self.search_path = search
-        self._cache_dir = cache_dir
         # One compile per template: threads drafting at once would otherwise each compile it.
         self._loading = threading.Lock()
         self.env = jinja2.Environment(
