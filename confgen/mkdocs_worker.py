@@ -1,6 +1,6 @@
 """One language's ``mkdocs build``, started before its project is rendered.
 
-It loads MkDocs, the Material theme, the Markdown extensions and, for Chinese, the dictionary of
+It loads MkDocs, the Material theme and, for Chinese, the dictionary of
 the search plugin's segmenter (jieba: 0.7 s, a third of the Chinese build) while confgen is still
 drafting and rendering on the other core. Then it waits for one line on stdin, the arguments of
 ``mkdocs build`` as a JSON list, and runs them through MkDocs' own command line, exiting with its
@@ -17,14 +17,10 @@ import json
 import logging
 import sys
 
-#: What ``mkdocs build`` imports for a confgen project before it reads a page.
-MODULES = (
-    "mkdocs.__main__", "mkdocs.commands.build", "mkdocs.config.defaults", "mkdocs.structure.pages",
-    "material.plugins.search.plugin", "markdown.extensions.toc", "markdown.extensions.tables",
-    "markdown.extensions.footnotes", "markdown.extensions.def_list", "markdown.extensions.admonition",
-    "markdown.extensions.attr_list", "markdown.extensions.md_in_html", "pymdownx.superfences",
-    "pymdownx.highlight", "pymdownx.arithmatex", "pymdownx.details",
-)
+#: What every ``mkdocs build`` of a confgen project imports before it reads a page. The Markdown
+#: extensions are left to mkdocs.yml (render and plugins choose them; they load in milliseconds).
+MODULES = ("mkdocs.__main__", "mkdocs.commands.build", "mkdocs.config.defaults", "mkdocs.structure.pages",
+           "material.plugins.search.plugin")
 
 
 def warm(lang: str) -> None:
