@@ -27,7 +27,7 @@ from pydantic import (
     field_validator,
 )
 
-LANGUAGES = ("zh", "en")
+from confgen import LANGUAGES
 
 
 def _localized(value: Any) -> Any:

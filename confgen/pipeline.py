@@ -8,6 +8,7 @@ from pathlib import Path
 from contextlib import nullcontext
 from typing import Callable, ContextManager
 
+from confgen import mkdocs_builds
 from confgen.api import Job
 from confgen.model import ProviderSettings
 from confgen.plan import plan
@@ -15,7 +16,7 @@ from confgen.project import Project, open_project
 from confgen.providers import choose, make_provider
 from confgen.render import Rendered, render
 from confgen.run import OFFLINE, Listener, Runner, Summary
-from confgen.site import MkDocsBuilds, build_site
+from confgen.site import build_site
 
 Note = Callable[[str], None]
 
@@ -55,11 +56,12 @@ def build(project_dir: Path, *, offline: bool = False, strict: bool = False, for
           note: Note | None = None, progress: Callable[[int], ContextManager[Listener]] | None = None) -> Built:
     """Draft what is missing or stale, render every page and run mkdocs build. ``progress(total)``
     gives a context whose listener hears of every finished job."""
-    with MkDocsBuilds() as builds:  # loading while we draft and render
+    with mkdocs_builds.claim() as builds:  # loading while we draft and render
         work = drafting(open_project(project_dir), force=force, offline=offline, note=note)
         with progress(len(work.jobs)) if progress else nullcontext(None) as listener:
             if listener:
                 work.runner.listener = listener
             summary = work.runner.run(work.jobs)
-        rendered = render(work.project, work.runner.store.load_all())
-        return Built(summary, work.settings, rendered, build_site(work.project, builds, strict=strict))
+        rendered = render(work.project, work.runner.store.load_all(),
+                          ready=lambda lang, config: builds.start(lang, config, strict))
+        return Built(summary, work.settings, rendered, build_site(work.project, builds))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import yaml
 
@@ -39,7 +40,10 @@ class Rendered:
         return sum(len(p) for p in self.pages.values())
 
 
-def render(project: Project, drafts: dict[str, Draft] | None = None) -> Rendered:
+def render(project: Project, drafts: dict[str, Draft] | None = None,
+           ready: Callable[[str, Path], None] | None = None) -> Rendered:
+    """Write each language's MkDocs project; ``ready(lang, mkdocs_yml)`` hears of each one as soon
+    as it is complete, so that its build can start while the next language renders."""
     if drafts is None:
         drafts = DraftStore(project.content_dir).load_all()
     out = project.build_dir
@@ -66,6 +70,8 @@ def render(project: Project, drafts: dict[str, Draft] | None = None) -> Rendered
         project.plugins.pm.hook.confgen_mkdocs_config(conference=project.conference, lang=lang, config=config)
         data = yaml.dump(config, Dumper=_ConfigDumper, allow_unicode=True, sort_keys=False, width=1000).encode("utf-8")
         result.written += atomic.write_if_changed(out / lang / "mkdocs.yml", data)
+        if ready:
+            ready(lang, out / lang / "mkdocs.yml")
     return result
 
 

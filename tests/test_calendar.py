@@ -12,7 +12,7 @@ import icalendar
 import pytest
 from typer.testing import CliRunner
 
-from confgen.cli import app
+from confgen.cli.entry import app
 from confgen.model import Conference
 from confgen.project import open_project
 from confgen_plugins.site import calendar
