@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Protocol, TypeVar
 
 import pluggy
 
+from confgen.memo import Memo
 from confgen.model import Conference, tr
 from confgen.sanitize import untrusted_markdown
 
@@ -208,13 +209,19 @@ class RenderContext:
     lang: str
     templates: "Templates"
     drafts: dict[str, Draft]  # by Job.id
+    #: Keeps the results of costly pure steps from one build to the next (see confgen.memo).
+    memo: Memo = field(default_factory=Memo)
 
     def draft(self, kind: str, key: str) -> Draft | None:
         return self.drafts.get(f"{kind}/{key}.{self.lang}")
 
     def render(self, template: str, **context: Any) -> str:
         return self.templates.render(template, conference=self.conference, lang=self.lang,
-                                     untrusted=untrusted_markdown, **context)
+                                     untrusted=self.untrusted, **context)
+
+    def untrusted(self, text: str | None) -> str:
+        """Untrusted Markdown (an abstract, a bio, a draft quoting them) as sanitized HTML."""
+        return self.memo(untrusted_markdown, text)
 
     def tr(self, value: Any) -> str:
         return tr(value, self.lang)

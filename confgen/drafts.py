@@ -11,6 +11,7 @@ import yaml
 
 from confgen import atomic
 from confgen.api import Draft, InputError, body_hash
+from confgen.memo import Memo, pure
 
 try:
     from yaml import CSafeDumper as _Dumper, CSafeLoader as _Loader
@@ -21,14 +22,15 @@ FENCE = "---\n"
 META_ORDER = ("kind", "key", "lang", "provider", "model", "input_hash", "written_hash", "needs_review", "gates")
 
 
-def parse(text: str, path: str) -> Draft:
+def parse(text: str, path: str, memo: Memo | None = None) -> Draft:
     if not text.startswith(FENCE):
         return Draft(path, {}, text)
     end = text.find("\n---\n", len(FENCE) - 1)
     if end < 0:
         raise InputError(f"{path}:1: front matter starts with --- but never ends")
+    front = text[len(FENCE) : end + 1]
     try:
-        meta = yaml.load(text[len(FENCE) : end + 1], Loader=_Loader) or {}
+        meta = (memo(_front_matter, front) if memo else _front_matter(front)) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark else 1
@@ -36,6 +38,11 @@ def parse(text: str, path: str) -> Draft:
     if not isinstance(meta, dict):
         raise InputError(f"{path}:2: front matter must be a mapping")
     return Draft(path, meta, text[end + len("\n---\n") :])
+
+
+@pure("PyYAML")
+def _front_matter(text: str) -> Any:
+    return yaml.load(text, Loader=_Loader)
 
 
 def serialize(meta: dict[str, Any], body: str) -> str:
@@ -48,8 +55,9 @@ class DraftStore:
     """Reads and writes drafts, remembering what it read or wrote during one run so that the render
     after drafting does not parse thousands of files a second time."""
 
-    def __init__(self, content_dir: Path):
+    def __init__(self, content_dir: Path, memo: Memo | None = None):
         self.root = content_dir
+        self.memo = memo  # parsing thousands of front matters is most of a rebuild's reading
         self._seen: dict[str, Draft] = {}
 
     def read(self, rel_path: str) -> Draft | None:
@@ -58,7 +66,7 @@ class DraftStore:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
             return None
-        draft = self._seen[str(path)] = parse(text, str(path))
+        draft = self._seen[str(path)] = parse(text, str(path), self.memo)
         return draft
 
     def write(self, rel_path: str, meta: dict[str, Any], body: str) -> Draft:
@@ -78,7 +86,7 @@ class DraftStore:
                 if not filename.endswith(".md"):
                     continue
                 path = Path(dirpath, filename)
-                draft = self._seen.get(str(path)) or parse(path.read_text(encoding="utf-8"), str(path))
+                draft = self._seen.get(str(path)) or parse(path.read_text(encoding="utf-8"), str(path), self.memo)
                 if draft.kind and draft.lang:
                     drafts[f"{draft.kind}/{draft.key}.{draft.lang}"] = draft
         return drafts

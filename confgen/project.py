@@ -10,6 +10,7 @@ from pathlib import Path
 from confgen import validate
 from confgen.api import ContentKind, InputError
 from confgen.loader import LineMap, Problem, ValidationFailed, load_conference
+from confgen.memo import Memo
 from confgen.model import Conference
 from confgen.plugins import Plugins
 from confgen.templates import Templates
@@ -41,6 +42,10 @@ class Project:
     @property
     def build_dir(self) -> Path:
         return self.root / "build"
+
+    @cached_property
+    def memo(self) -> Memo:
+        return Memo(self.state_dir / "memo")
 
     @cached_property
     def kinds(self) -> dict[str, ContentKind]:

@@ -45,13 +45,13 @@ def render(project: Project, drafts: dict[str, Draft] | None = None,
     """Write each language's MkDocs project; ``ready(lang, mkdocs_yml)`` hears of each one as soon
     as it is complete, so that its build can start while the next language renders."""
     if drafts is None:
-        drafts = DraftStore(project.content_dir).load_all()
+        drafts = DraftStore(project.content_dir, project.memo).load_all()
     out = project.build_dir
     result = Rendered()
     theme_dir = out / "theme"
     result.written += _sync_tree(PACKAGED / "theme", theme_dir, project.root / "templates" / "theme")
     for lang in LANGUAGES:
-        ctx = RenderContext(project.conference, lang, project.templates, drafts)
+        ctx = RenderContext(project.conference, lang, project.templates, drafts, project.memo)
         pages: list[Page] = []
         files: dict[str, bytes] = {}
         for kind in project.kinds.values():
@@ -72,6 +72,7 @@ def render(project: Project, drafts: dict[str, Draft] | None = None,
         result.written += atomic.write_if_changed(out / lang / "mkdocs.yml", data)
         if ready:
             ready(lang, out / lang / "mkdocs.yml")
+    project.memo.save()
     return result
 
 

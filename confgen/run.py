@@ -158,7 +158,7 @@ class Runner:
         self.concurrency = max(1, concurrency)
         self.listener = listener or (lambda outcome: None)
         self.sleep = sleep
-        self.store = DraftStore(project.content_dir)
+        self.store = DraftStore(project.content_dir, project.memo)
         self.settings = settings or project.conference.provider  # merged with env and flags by the caller
         self.gates = gates_for(project.plugins)
         self._cache: Cache | None = None

@@ -15,6 +15,8 @@ from functools import lru_cache
 import nh3
 from markdown_it import MarkdownIt
 
+from confgen.memo import pure
+
 ALLOWED_TAGS = {"p", "br", "em", "strong", "code", "pre", "ul", "ol", "li", "blockquote", "h3", "h4", "h5", "h6",
                 "hr", "table", "thead", "tbody", "tr", "th", "td", "del"}
 ALLOWED_ATTRIBUTES = {"code": {"class"}}
@@ -42,6 +44,7 @@ def clean_html(html: str) -> str:
     )
 
 
+@pure("nh3", "markdown-it-py")
 def untrusted_markdown(text: str | None) -> str:
     """Render untrusted Markdown to sanitized HTML, wrapped so MkDocs passes it through untouched."""
     if not text or not text.strip():

@@ -17,6 +17,7 @@ from typing import Iterable
 import icalendar
 
 from confgen.api import Asset, ContentKind, RenderContext, by_identity, hookimpl
+from confgen.memo import Memo, pure
 from confgen.model import Conference, Session, tr
 
 PRODID = "-//confgen//conference site//EN"
@@ -50,16 +51,13 @@ def talk_url(conference: Conference, session: Session, lang: str) -> str | None:
 
 
 def vevent(conference: Conference, session: Session, lang: str, when: dt.datetime) -> icalendar.Event:
-    event = icalendar.Event()
-    event.add("uid", uid(conference, session))
-    event.add("dtstamp", when)
-    event.add("sequence", int((when - SEQUENCE_EPOCH).total_seconds() // 86400))
-    event.add("dtstart", conference.aware(session.start))
-    event.add("dtend", conference.aware(session.end))
-    event.add("summary", tr(session.title, lang))
+    return _vevent(*vevent_fields(conference, session, lang, when))
+
+
+def vevent_fields(conference: Conference, session: Session, lang: str, when: dt.datetime) -> tuple:
+    """What one talk's VEVENT says, as plain values: its serialization is memoized by them."""
     room = conference.room(session.room)
     venue = tr(conference.event.venue.name, lang)
-    event.add("location", f"{tr(room.name, lang)}, {venue}" if room else venue)
     names = [tr(s.name, lang) for s in (conference.speaker(i) for i in session.speakers) if s]
     lines = [", ".join(names)] if names else []
     track = conference.track(session.track)
@@ -68,12 +66,33 @@ def vevent(conference: Conference, session: Session, lang: str, when: dt.datetim
     url = talk_url(conference, session, lang)
     if url:
         lines.append(url)
+    return (uid(conference, session), when, conference.aware(session.start), conference.aware(session.end),
+            tr(session.title, lang), f"{tr(room.name, lang)}, {venue}" if room else venue, "\n".join(lines), url,
+            tr(track.name, lang) if track else None)
+
+
+def _vevent(uid: str, when: dt.datetime, start: dt.datetime, end: dt.datetime, summary: str, location: str,
+            description: str, url: str | None, category: str | None) -> icalendar.Event:
+    event = icalendar.Event()
+    event.add("uid", uid)
+    event.add("dtstamp", when)
+    event.add("sequence", int((when - SEQUENCE_EPOCH).total_seconds() // 86400))
+    event.add("dtstart", start)
+    event.add("dtend", end)
+    event.add("summary", summary)
+    event.add("location", location)
+    if url:
         event.add("url", url)
-    if lines:
-        event.add("description", "\n".join(lines))
-    if track:
-        event.add("categories", [tr(track.name, lang)])
+    if description:
+        event.add("description", description)
+    if category:
+        event.add("categories", [category])
     return event
+
+
+@pure("icalendar")
+def vevent_ical(*fields) -> bytes:
+    return _vevent(*fields).to_ical()
 
 
 @lru_cache(maxsize=16)
@@ -89,44 +108,55 @@ def event_vtimezone(conference: Conference) -> icalendar.Timezone:
 
 
 def calendar(conference: Conference, sessions: Iterable[Session], lang: str, name: str,
-             when: dt.datetime | None = None, *, with_timezone: bool = True) -> icalendar.Calendar:
+             when: dt.datetime | None = None) -> icalendar.Calendar:
     when = when or stamp()
-    cal = icalendar.Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", name)
-    cal.add("x-wr-timezone", conference.event.timezone)
-    if with_timezone:
-        cal.add_component(event_vtimezone(conference))
+    cal = _shell(name, conference.event.timezone)
+    cal.add_component(event_vtimezone(conference))
     for session in sessions:
         if session.scheduled:
             cal.add_component(vevent(conference, session, lang, when))
     return cal
 
 
+def _shell(name: str, timezone: str) -> icalendar.Calendar:
+    cal = icalendar.Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", timezone)
+    return cal
+
+
+@pure("icalendar")
+def shell_ical(name: str, timezone: str) -> tuple[bytes, bytes]:
+    """An empty VCALENDAR named ``name``, split where its components go."""
+    head, end = _shell(name, timezone).to_ical().rsplit(b"END:VCALENDAR", 1)
+    return head, b"END:VCALENDAR" + end
+
+
 @by_identity
-def serialized_events(conference: Conference, lang: str, when: dt.datetime) -> dict[str, bytes]:
+def serialized_events(conference: Conference, lang: str, when: dt.datetime, memo: Memo) -> dict[str, bytes]:
     """Every scheduled session's VEVENT, serialized once per build and language: the calendar
     files and the "my schedule" data both need them, and icalendar's folding is not cheap."""
-    return {s.id: vevent(conference, s, lang, when).to_ical() for s in conference.scheduled_sessions()}
+    return {s.id: memo(vevent_ical, *vevent_fields(conference, s, lang, when)) for s in conference.scheduled_sessions()}
 
 
-def files(conference: Conference, lang: str) -> dict[str, bytes]:
+def files(conference: Conference, lang: str, memo: Memo | None = None) -> dict[str, bytes]:
     """Every calendar file of one language, by path in the docs folder.
 
     A session stands in four files (event, day, room, talk); icalendar serializes each VEVENT and
     the VTIMEZONE once, and every file is its own VCALENDAR shell around those bytes."""
+    memo = memo or Memo()
     when = stamp()
     event_name = tr(conference.event.name, lang)
     scheduled = conference.scheduled_sessions()
-    events = serialized_events(conference, lang, when)
+    events = serialized_events(conference, lang, when, memo)
     zone = event_vtimezone(conference).to_ical()
 
     def assemble(name: str, sessions: Iterable[Session]) -> bytes:
-        shell = calendar(conference, (), lang, name, when, with_timezone=False).to_ical()
-        head, end = shell.rsplit(b"END:VCALENDAR", 1)
-        return head + zone + b"".join(events[s.id] for s in sessions) + b"END:VCALENDAR" + end
+        head, end = memo(shell_ical, name, conference.event.timezone)
+        return head + zone + b"".join(events[s.id] for s in sessions) + end
 
     out = {"calendar/event.ics": assemble(event_name, scheduled)}
     for number, day in enumerate(conference.event.days, start=1):
@@ -144,7 +174,7 @@ class Calendars(ContentKind):
     name = "calendar"
 
     def pages(self, ctx: RenderContext):
-        for path, content in files(ctx.conference, ctx.lang).items():
+        for path, content in files(ctx.conference, ctx.lang, ctx.memo).items():
             yield Asset(path, content)
 
 

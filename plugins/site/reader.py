@@ -10,6 +10,7 @@ from importlib.resources import files
 from pathlib import PurePosixPath
 
 from confgen.api import Asset, ContentKind, Page, RenderContext, hookimpl, stable_hash
+from confgen.memo import Memo
 from confgen.model import Conference, tr
 from confgen_plugins.site import calendar
 
@@ -39,12 +40,12 @@ def store_key(conference: Conference) -> str:
     return "confgen-stars:" + stable_hash(tr(conference.event.name, "en"), conference.event.start_date)[:10]
 
 
-def schedule_data(conference: Conference, lang: str) -> dict:
+def schedule_data(conference: Conference, lang: str, memo: Memo) -> dict:
     """What "my schedule" needs to list starred talks and write them as one .ics in the browser:
     each talk's facts and its VEVENT, plus the VTIMEZONE, all produced by the icalendar library."""
     scheduled = conference.scheduled_sessions()
     vtimezone = calendar.event_vtimezone(conference).to_ical().decode()
-    events = calendar.serialized_events(conference, lang, calendar.stamp())
+    events = calendar.serialized_events(conference, lang, calendar.stamp(), memo)
     sessions = {}
     for s in scheduled:
         room = conference.room(s.room)
@@ -101,7 +102,7 @@ class Reader(ContentKind):
         yield Asset("sw.js", service_worker(conference, ctx.lang, assets))
         yield Asset("manifest.webmanifest", manifest(conference, ctx.lang))
         yield Page("my-schedule.md", ctx.lang, ctx.tr({"zh": "我的日程", "en": "My schedule"}),
-                   ctx.render("pages/my_schedule.md.j2", data=inline_json(schedule_data(conference, ctx.lang))),
+                   ctx.render("pages/my_schedule.md.j2", data=inline_json(schedule_data(conference, ctx.lang, ctx.memo))),
                    nav=(ctx.tr({"zh": "议程", "en": "Agenda"}),), order=18)
 
 

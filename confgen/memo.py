@@ -1,0 +1,100 @@
+"""Results of pure but costly render steps (sanitizing an abstract, serializing a calendar entry),
+kept from one build to the next in ``.confgen/memo`` so that a rebuild redoes only what changed.
+
+A step is a function declared with :func:`pure`: its result depends on its arguments alone. An
+entry's key hashes the arguments with the step's salt: its name, the source of the module that
+defines it and the versions of the libraries it names, so that a changed step never reads a result
+of its old self. The file keeps only the entries the last build used, so it never grows past one
+build's worth, and it is rewritten only when that set changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import marshal
+import sys
+from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any, Callable, TypeVar
+
+from confgen import atomic
+
+V = TypeVar("V")
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: Part of the file: marshal's format may change with the Python version.
+FORMAT = f"confgen-memo-1-py{sys.version_info[0]}.{sys.version_info[1]}"
+
+
+def pure(*distributions: str) -> Callable[[F], F]:
+    """Declare a function a step the memo may keep: a pure function of its arguments (strings,
+    numbers, datetimes and tuples of them, whose ``repr`` is stable) returning plain data (str,
+    bytes, numbers, lists, dicts); a result marshal cannot store is returned but not kept. ``distributions`` are the libraries whose version its result depends on."""
+
+    def declare(step: F) -> F:
+        step.__memo_depends__ = distributions  # type: ignore[attr-defined]
+        return step
+
+    return declare
+
+
+@lru_cache(maxsize=None)
+def _salt(step: Callable[..., Any]) -> str:
+    distributions = getattr(step, "__memo_depends__", None)
+    if distributions is None:
+        raise TypeError(f"{step.__qualname__} is not declared @pure: the memo cannot know it is safe to keep")
+    source = Path(inspect.getsourcefile(step) or "").read_bytes()
+    versions = []
+    for name in distributions:
+        try:
+            versions.append(f"{name}={version(name)}")
+        except PackageNotFoundError:
+            versions.append(f"{name}=?")
+    digest = hashlib.sha256(source)
+    digest.update(f"{step.__module__}.{step.__qualname__};{';'.join(versions)}".encode())
+    return digest.hexdigest()
+
+
+class Memo:
+    """The memo of one project (``path``), or of this process only (no path)."""
+
+    def __init__(self, path: Path | None = None):
+        self.path = path
+        self._loaded: dict[str, Any] | None = None
+        self._used: dict[str, Any] = {}
+
+    def __call__(self, step: Callable[..., V], *args: Any) -> V:
+        """``step(*args)``, from the last build when the step and its arguments are the same."""
+        key = hashlib.sha256(f"{_salt(step)}{args!r}".encode()).hexdigest()
+        if key in self._used:
+            return self._used[key]
+        if self._loaded is None:
+            self._loaded = self._load()
+        if key in self._loaded:
+            value = self._loaded[key]
+        else:
+            value = step(*args)
+            try:
+                marshal.dumps(value)
+            except ValueError:
+                return value  # not something the file can hold (a date parsed from YAML): not kept
+        self._used[key] = value
+        return value
+
+    def save(self) -> None:
+        """Keep exactly the entries this build used; a no-op when they are those of the last build."""
+        if self.path is None or self._loaded is None or self._used.keys() == self._loaded.keys():
+            return
+        atomic.write_bytes(self.path, marshal.dumps((FORMAT, self._used)))
+        self._loaded = dict(self._used)
+
+    def _load(self) -> dict[str, Any]:
+        if self.path is None:
+            return {}
+        try:
+            fmt, entries = marshal.loads(self.path.read_bytes())
+        except (FileNotFoundError, EOFError, ValueError, TypeError):
+            return {}  # none yet, or cut short or from another Python: every step runs anew
+        return entries if fmt == FORMAT and isinstance(entries, dict) else {}
