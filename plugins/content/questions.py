@@ -84,11 +84,15 @@ def _after_line(text: str, position: int) -> str:
     return "" if newline < 0 else text[newline:]
 
 
-def similar(a: Question, b: Question) -> bool:
-    x, y = normalize(a.text + a.detail[:200]), normalize(b.text + b.detail[:200])
-    if not (x and y):
+def _comparable(question: Question) -> str:
+    return normalize(question.text + question.detail[:200])
+
+
+def _matches(matcher: SequenceMatcher, text: str) -> bool:
+    """Whether ``text`` is similar to the matcher's second sequence."""
+    if not (text and matcher.b):
         return False
-    matcher = SequenceMatcher(None, x, y, autojunk=False)
+    matcher.set_seq1(text)
     # The quick ratios are upper bounds of ratio(): most pairs are ruled out without the full match.
     return matcher.real_quick_ratio() >= SIMILAR and matcher.quick_ratio() >= SIMILAR and matcher.ratio() >= SIMILAR
 
@@ -96,14 +100,19 @@ def similar(a: Question, b: Question) -> bool:
 def merge_duplicates(questions: list[Question]) -> list[Question]:
     """One question per group of near-duplicates: the first asked, with the fuller answer."""
     kept: list[Question] = []
+    texts: list[str] = []
+    # The new question is the matcher's second sequence, indexed once for all the earlier ones.
+    matcher = SequenceMatcher(None, autojunk=False)
     for question in questions:
+        matcher.set_seq2(_comparable(question))
         for index, earlier in enumerate(kept):
-            if similar(earlier, question):
+            if _matches(matcher, texts[index]):
                 fuller = question.answer if len(question.answer or "") > len(earlier.answer or "") else earlier.answer
                 kept[index] = replace(earlier, answer=fuller, level=earlier.level or question.level, merged=earlier.merged + 1)
                 break
         else:
             kept.append(question)
+            texts.append(_comparable(question))
     return kept
 
 
