@@ -70,6 +70,9 @@ class Templates:
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(search),
             bytecode_cache=_BytecodeCache(cache_dir) if cache_dir else None,
+            # A template does not change during one run (the live preview opens the project anew
+            # for each build): not checking its file at every use saves a stat per page.
+            auto_reload=False,
             autoescape=False,  # Markdown out; untrusted fields are escaped by the `data` filter and sanitized at render
             undefined=jinja2.StrictUndefined,
             keep_trailing_newline=True,
