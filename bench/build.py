@@ -1,7 +1,7 @@
 """Build benchmark: confgen's cold and cached builds against the raw `mkdocs build` of the same
 generated MkDocs projects, for the reference site and a synthetic 1000-session event.
 
-Run: python bench/build.py [--sessions 1000 --rooms 40 --speakers 600]
+Run: python bench/build.py [--sessions 1000 --rooms 40 --speakers 600 --repeats 3]
 
 "raw mkdocs" is the same two per-language `mkdocs build` runs confgen makes (in parallel, as
 confgen runs them) on the already-rendered projects, with nothing of confgen around them.
@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from statistics import median
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -64,14 +65,20 @@ def pages(project: Path) -> int:
     return sum(1 for _ in (project / "build" / "site").rglob("index.html")) - 1
 
 
-def measure(name: str, project: Path) -> None:
+def measure(name: str, project: Path, repeats: int) -> None:
     shutil.rmtree(project / "content", ignore_errors=True)
     shutil.rmtree(project / "build", ignore_errors=True)
     shutil.rmtree(project / ".confgen", ignore_errors=True)
     cold, cold_peak = confgen_build(project)
-    cached, cached_peak = confgen_build(project)
-    raw = min(raw_mkdocs(project) for _ in range(2))
-    print(f"\n## {name}: {pages(project)} pages")
+    # Interleaved, so that a slow spell of the machine weighs on both sides alike.
+    cached_runs, raw_runs = [], []
+    for _ in range(repeats):
+        cached_runs.append(confgen_build(project))
+        raw_runs.append(raw_mkdocs(project))
+    raw = median(raw_runs)
+    cached = median(seconds for seconds, _ in cached_runs)
+    cached_peak = max(peak for _, peak in cached_runs)
+    print(f"\n## {name}: {pages(project)} pages (median of {repeats} interleaved runs)")
     print(f"raw mkdocs build        {raw:7.2f} s   (baseline, 1.00x)")
     print(f"confgen cold build      {cold:7.2f} s   {cold / raw:5.2f}x raw   peak RSS {cold_peak / 2**20:6.0f} MiB")
     print(f"confgen cached rebuild  {cached:7.2f} s   {cached / raw:5.2f}x raw   peak RSS {cached_peak / 2**20:6.0f} MiB")
@@ -82,15 +89,16 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=1000)
     parser.add_argument("--rooms", type=int, default=40)
     parser.add_argument("--speakers", type=int, default=600)
+    parser.add_argument("--repeats", type=int, default=3, help="cached rebuilds and raw builds, interleaved")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         reference = Path(tmp) / "reference"
         shutil.copytree(REPO / "site", reference, ignore=shutil.ignore_patterns("build", ".confgen", "content"))
-        measure("reference site", reference)
+        measure("reference site", reference, args.repeats)
         synthetic = Path(tmp) / "synthetic"
         synthetic.mkdir()
         write(synthetic / "conference.yaml", sessions=args.sessions, rooms=args.rooms, speakers=args.speakers)
-        measure(f"synthetic {args.sessions} sessions / {args.rooms} rooms / {args.speakers} speakers", synthetic)
+        measure(f"synthetic {args.sessions} sessions / {args.rooms} rooms / {args.speakers} speakers", synthetic, args.repeats)
     print("\ntargets: cached rebuild <= 1.15x raw; synthetic cold build <= 2x raw, peak RSS <= 1024 MiB")
 
 
