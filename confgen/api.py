@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Protocol, TypeVar
 
 import pluggy
 
-from confgen.memo import Memo
+from confgen.memo import Memo, pure  # noqa: F401  (part of the plugin API)
 from confgen.model import Conference, tr
 from confgen.sanitize import untrusted_markdown
 

@@ -192,6 +192,50 @@ def test_project_plugin_adds_a_content_kind_to_the_built_site(mini_project):
     assert any("social" in h for h in nav)
 
 
+MEMO_PLUGIN = '''
+from pathlib import Path
+
+from confgen.api import ContentKind, Page, hookimpl, pure
+
+CALLS = Path(__file__).with_name("calls.log")
+
+
+@pure()
+def banner(name):
+    with CALLS.open("a") as log:  # only so that the test can count the calls
+        log.write(name + "\\n")
+    return "BANNER-V1 " + name.upper()
+
+
+class Banner(ContentKind):
+    name = "banner"
+
+    def pages(self, ctx):
+        yield Page("banner.md", ctx.lang, "Banner", "# Banner\\n\\n" + ctx.memo(banner, ctx.tr(ctx.conference.event.name)))
+
+
+@hookimpl
+def confgen_content_kinds():
+    return [Banner()]
+'''
+
+
+def test_a_project_plugin_s_pure_step_is_reused_by_a_rebuild_and_redone_when_its_source_changes(mini_project):
+    plugin = mini_project / "plugins" / "banner.py"
+    plugin.parent.mkdir()
+    plugin.write_text(MEMO_PLUGIN, "utf-8")
+    calls = mini_project / "plugins" / "calls.log"
+    page = mini_project / "build" / "site" / "en" / "banner" / "index.html"
+    assert confgen("build", str(mini_project)).returncode == 0
+    assert "BANNER-V1 TEST DEVCON" in page.read_text("utf-8")
+    assert len(calls.read_text("utf-8").splitlines()) == 2  # one per language
+    assert confgen("build", str(mini_project)).returncode == 0
+    assert len(calls.read_text("utf-8").splitlines()) == 2
+    plugin.write_text(MEMO_PLUGIN.replace("BANNER-V1", "BANNER-V2"), "utf-8")
+    assert confgen("build", str(mini_project)).returncode == 0
+    assert "BANNER-V2 TEST DEVCON" in page.read_text("utf-8")
+
+
 def test_broken_project_plugin_is_a_clear_error(mini_project):
     (mini_project / "plugins").mkdir()
     (mini_project / "plugins" / "bad.py").write_text("import does_not_exist\n", "utf-8")

@@ -16,8 +16,7 @@ from typing import Iterable
 
 import icalendar
 
-from confgen.api import Asset, ContentKind, RenderContext, by_identity, hookimpl
-from confgen.memo import Memo, pure
+from confgen.api import Asset, ContentKind, Memo, RenderContext, by_identity, hookimpl, pure
 from confgen.model import Conference, Session, tr
 
 PRODID = "-//confgen//conference site//EN"

@@ -9,8 +9,7 @@ from functools import lru_cache
 from importlib.resources import files
 from pathlib import PurePosixPath
 
-from confgen.api import Asset, ContentKind, Page, RenderContext, hookimpl, stable_hash
-from confgen.memo import Memo
+from confgen.api import Asset, ContentKind, Memo, Page, RenderContext, hookimpl, stable_hash
 from confgen.model import Conference, tr
 from confgen_plugins.site import calendar
 
