@@ -18,13 +18,15 @@ from pathlib import Path
 from confgen import LANGUAGES
 
 
-def mkdocs_args(config: Path, strict: bool = False) -> list[str]:
-    return ["build", "--quiet", "--clean", "-f", str(config), *(["--strict"] if strict else [])]
+def mkdocs_args(config: Path, site_dir: Path, strict: bool = False) -> list[str]:
+    # --quiet would hide from mkdocs' own count the very warnings --strict fails on.
+    quiet_or_strict = "--strict" if strict else "--quiet"
+    return ["build", quiet_or_strict, "--clean", "-f", str(config), "--site-dir", str(site_dir)]
 
 
 class MkDocsBuilds:
-    """One loading ``mkdocs build`` per language. Use as a context manager: leaving it stops any
-    process that was never told to build."""
+    """One loading ``mkdocs build`` per language. Use as a context manager: leaving it stops every
+    process still running."""
 
     def __init__(self, languages: tuple[str, ...] = LANGUAGES):
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}  # keep mkdocs' own banner out of our output
@@ -35,12 +37,13 @@ class MkDocsBuilds:
         }
         self._configs: dict[str, Path] = {}
 
-    def start(self, lang: str, config: Path, strict: bool = False) -> None:
-        """Tell ``lang``'s process to build ``config`` now; :meth:`wait` collects the outcome."""
+    def start(self, lang: str, config: Path, site_dir: Path, strict: bool = False) -> None:
+        """Tell ``lang``'s process to build ``config`` into ``site_dir`` now; :meth:`wait` collects
+        the outcome."""
         process = self._processes[lang]
         self._configs[lang] = config
         try:
-            process.stdin.write(json.dumps(mkdocs_args(config, strict)) + "\n")
+            process.stdin.write(json.dumps(mkdocs_args(config, site_dir, strict)) + "\n")
             process.stdin.flush()
         except BrokenPipeError:
             pass  # it has already ended: its status and output, read by wait(), say why
@@ -58,13 +61,14 @@ class MkDocsBuilds:
                 raise ConfgenError(f"mkdocs build failed for {self._configs[lang]}:\n{tail}")
 
     def close(self) -> None:
-        """Stop the processes that were never told to build (the run stopped before their render
-        was done); one that was told runs to its end, so its site is whole or mkdocs says why not."""
-        for lang, process in self._processes.items():
-            if lang not in self._configs and process.poll() is None:
+        """Stop every process still running: the run stopped before all of them were told to build,
+        or while they built. They build into staging folders that only a finished build puts in
+        place (:func:`confgen.site.build_site`), so nothing is lost, and the error is reported at once."""
+        for process in self._processes.values():
+            if process.poll() is None:
                 process.kill()
-            if process.returncode is None:
-                process.communicate()
+        for process in self._processes.values():
+            process.communicate()  # reaps it and closes its pipes
 
     def __enter__(self) -> "MkDocsBuilds":
         return self

@@ -16,7 +16,7 @@ from confgen.project import Project, open_project
 from confgen.providers import choose, make_provider
 from confgen.render import Rendered, render
 from confgen.run import OFFLINE, Listener, Runner, Summary
-from confgen.site import build_site
+from confgen.site import build_site, staging_dir
 
 Note = Callable[[str], None]
 
@@ -63,5 +63,5 @@ def build(project_dir: Path, *, offline: bool = False, strict: bool = False, for
                 work.runner.listener = listener
             summary = work.runner.run(work.jobs)
         rendered = render(work.project, work.runner.store.load_all(),
-                          ready=lambda lang, config: builds.start(lang, config, strict))
+                          ready=lambda lang, config: builds.start(lang, config, staging_dir(work.project, lang), strict))
         return Built(summary, work.settings, rendered, build_site(work.project, builds))

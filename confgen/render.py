@@ -9,14 +9,15 @@ Files are written only when their content changed, so a rebuild with nothing new
 from __future__ import annotations
 
 import os
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import yaml
 
 from confgen import atomic
-from confgen.api import Asset, ConfgenError, Draft, Page, RenderContext
+from confgen.api import Asset, ConfgenError, ContentKind, Draft, Page, RenderContext
 from confgen.drafts import DraftStore
 from confgen.model import LANGUAGES, tr
 from confgen.project import Project
@@ -55,7 +56,7 @@ def render(project: Project, drafts: dict[str, Draft] | None = None,
         pages: list[Page] = []
         files: dict[str, bytes] = {}
         for kind in project.kinds.values():
-            for item in kind.pages(ctx):
+            for item in _pages_of(kind, ctx):
                 if item.path in files:
                     raise ConfgenError(f"two pages want the path {item.path} ({lang}); content kind {kind.name!r} clashes")
                 if isinstance(item, Asset):
@@ -74,6 +75,19 @@ def render(project: Project, drafts: dict[str, Draft] | None = None,
             ready(lang, out / lang / "mkdocs.yml")
     project.memo.save()
     return result
+
+
+def _pages_of(kind: ContentKind, ctx: RenderContext) -> Iterator[Page | Asset]:
+    """A content kind's pages; a bug in its code is reported as a failure of that kind, where it
+    happened, not as a traceback."""
+    try:
+        yield from kind.pages(ctx)
+    except ConfgenError:
+        raise
+    except Exception as exc:
+        frame = traceback.extract_tb(exc.__traceback__)[-1]
+        raise ConfgenError(f"content kind {kind.name!r} failed to render its {ctx.lang} pages: "
+                           f"{type(exc).__name__}: {exc} ({frame.filename}:{frame.lineno})") from None
 
 
 def mkdocs_config(project: Project, lang: str, pages: list[Page]) -> dict:

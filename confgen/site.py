@@ -4,6 +4,8 @@ the default language."""
 
 from __future__ import annotations
 
+import os
+import shutil
 from html import escape
 from pathlib import Path
 
@@ -22,10 +24,20 @@ ROOT_INDEX = """<!doctype html>
 """
 
 
+def staging_dir(project: Project, lang: str) -> Path:
+    """Where ``lang``'s site is built before it replaces ``build/site/<lang>``."""
+    return project.build_dir / ".staging" / lang
+
+
 def build_site(project: Project, builds: MkDocsBuilds) -> Path:
-    """Wait for the builds of each language (started as each was rendered) and add the root page."""
+    """Wait for the builds of each language (started as each was rendered), put the new sites in
+    place of the old ones only when every language built, and add the root page. A failed build
+    (or a failed render after one language started) leaves the last good site whole: the live
+    preview keeps serving it."""
     builds.wait()
     site = project.build_dir / "site"
+    for lang in LANGUAGES:
+        _swap(staging_dir(project, lang), site / lang)
     default = project.conference.site.default_language
 
     name = project.conference.event.name
@@ -33,3 +45,17 @@ def build_site(project: Project, builds: MkDocsBuilds) -> Path:
     atomic.write_text(site / "index.html", ROOT_INDEX.format(lang=default, title=escape(tr(name, default)), links=links))
     atomic.write_text(site / ".nojekyll", "")
     return site
+
+
+def _swap(staged: Path, live: Path) -> None:
+    """Put ``staged`` where ``live`` was; the old site becomes the staging folder of the next build,
+    whose ``mkdocs build --clean`` empties it as it would have emptied the live one."""
+    live.parent.mkdir(parents=True, exist_ok=True)
+    if not live.exists():
+        os.replace(staged, live)
+        return
+    spare = staged.with_name(staged.name + ".old")
+    shutil.rmtree(spare, ignore_errors=True)  # left by a run killed between the two renames
+    os.replace(live, spare)
+    os.replace(staged, live)
+    os.replace(spare, staged)

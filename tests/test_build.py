@@ -33,7 +33,7 @@ def built(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("ref") / "site"
     shutil.copytree(REFERENCE_SITE, root, ignore=shutil.ignore_patterns("build", ".confgen"))
-    result = confgen("build", str(root))
+    result = confgen("build", str(root), "--strict")  # not one mkdocs warning
     assert result.returncode == 0, result.stderr
     return root
 
@@ -241,6 +241,57 @@ def test_broken_project_plugin_is_a_clear_error(mini_project):
     (mini_project / "plugins" / "bad.py").write_text("import does_not_exist\n", "utf-8")
     result = confgen("build", str(mini_project))
     assert result.returncode == 2 and "bad.py" in result.stderr and "Traceback" not in result.stderr
+
+
+FAILING_PLUGINS = {
+    "render": '''
+from confgen.api import ContentKind, hookimpl
+
+
+class Failing(ContentKind):
+    name = "failing"
+
+    def pages(self, ctx):
+        if ctx.lang == "en":
+            raise ValueError("no English today")
+        return ()
+
+
+@hookimpl
+def confgen_content_kinds():
+    return [Failing()]
+''',
+    "mkdocs": '''
+from confgen.api import hookimpl
+
+
+@hookimpl
+def confgen_mkdocs_config(conference, lang, config):
+    if lang == "en":  # a menu entry for a page that does not exist: a warning, fatal with --strict
+        config["nav"].append({"Missing": "missing.md"})
+''',
+}
+
+
+@pytest.mark.parametrize("where", ["render", "mkdocs"])
+def test_a_build_failing_in_one_language_leaves_the_last_good_site_of_both_in_place(mini_project, where):
+    """Chinese starts building while English still renders; if English then fails (a plugin bug in
+    render, or mkdocs --strict), neither language's site may be replaced by a half of the new one."""
+    assert confgen("build", str(mini_project)).returncode == 0
+    site = mini_project / "build" / "site"
+    before = {p: p.read_bytes() for p in site.rglob("*.html")}
+    (mini_project / "plugins").mkdir()
+    (mini_project / "plugins" / "failing.py").write_text(FAILING_PLUGINS[where], "utf-8")
+    conf = mini_project / "conference.yaml"
+    conf.write_text(conf.read_text("utf-8").replace("en: Hands-on RAG}", "en: Hands-on RAG (revised)}"), "utf-8")
+    result = confgen("build", str(mini_project), "--strict")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    if where == "render":
+        assert "content kind 'failing' failed to render its en pages: ValueError: no English today" in result.stderr
+        assert "failing.py:10" in result.stderr
+    else:
+        assert "mkdocs build failed" in result.stderr and "missing.md" in result.stderr
+    assert {p: p.read_bytes() for p in site.rglob("*.html")} == before
 
 
 @pytest.mark.parametrize("failure", ["broken plugin", "unknown option"])
