@@ -221,7 +221,7 @@ class RenderContext:
 
     def untrusted(self, text: str | None) -> str:
         """Untrusted Markdown (an abstract, a bio, a draft quoting them) as sanitized HTML."""
-        return self.memo(untrusted_markdown, text)
+        return untrusted_markdown(text, self.memo)
 
     def tr(self, value: Any) -> str:
         return tr(value, self.lang)

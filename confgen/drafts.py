@@ -37,7 +37,7 @@ def parse(text: str, path: str, memo: Memo | None = None) -> Draft:
         raise InputError(f"{path}:{line}: front matter is not valid YAML") from None
     if not isinstance(meta, dict):
         raise InputError(f"{path}:2: front matter must be a mapping")
-    return Draft(path, meta, text[end + len("\n---\n") :])
+    return Draft(path, dict(meta), text[end + len("\n---\n") :])  # a copy: the memo's one is shared
 
 
 @pure("PyYAML")

@@ -1,4 +1,4 @@
-"""Results of pure but costly render steps (sanitizing an abstract, serializing a calendar entry),
+"""Results of pure but costly render steps (an abstract's Markdown as HTML, a calendar entry),
 kept from one build to the next in ``.confgen/memo`` so that a rebuild redoes only what changed.
 
 A step is a function declared with :func:`pure`: its result depends on its arguments alone. An
@@ -29,23 +29,37 @@ FORMAT = f"confgen-memo-1-py{sys.version_info[0]}.{sys.version_info[1]}"
 
 
 def pure(*distributions: str) -> Callable[[F], F]:
-    """Declare a function a step the memo may keep: a pure function of its arguments (strings,
-    numbers, datetimes and tuples of them, whose ``repr`` is stable) returning plain data (str,
-    bytes, numbers, lists, dicts); a result marshal cannot store is returned but not kept. ``distributions`` are the libraries whose version its result depends on."""
+    """Declare a module-level function a step the memo may keep: a pure function of its arguments
+    (strings, numbers, datetimes and tuples of them, whose ``repr`` is stable) returning plain data
+    (str, bytes, numbers, lists, dicts). ``distributions`` are the libraries whose version its
+    result depends on. A result marshal cannot store is returned but not kept; a kept result may be
+    handed to several callers, so none may change it."""
 
     def declare(step: F) -> F:
-        step.__memo_depends__ = distributions  # type: ignore[attr-defined]
+        if getattr(step, "__closure__", None):
+            raise TypeError(f"{step.__qualname__} reads variables of an enclosing function, which no key would hold")
+        # Read now, with the code being imported: an edit made later in the run must not key the
+        # results of the old code.
+        try:
+            source = Path(inspect.getsourcefile(step) or "").read_bytes()
+        except OSError:
+            source = None  # no source to key it by (a build without .py files): it always runs
+        step.__memo__ = (source, distributions)  # type: ignore[attr-defined]
         return step
 
     return declare
 
 
-@lru_cache(maxsize=None)
-def _salt(step: Callable[..., Any]) -> str:
-    distributions = getattr(step, "__memo_depends__", None)
-    if distributions is None:
+@lru_cache(maxsize=256)
+def _salt(step: Callable[..., Any]) -> str | None:
+    if inspect.ismethod(step):
+        raise TypeError(f"{step.__qualname__} is a bound method: its object would not be part of the key")
+    declared = getattr(step, "__memo__", None)
+    if declared is None:
         raise TypeError(f"{step.__qualname__} is not declared @pure: the memo cannot know it is safe to keep")
-    source = Path(inspect.getsourcefile(step) or "").read_bytes()
+    source, distributions = declared
+    if source is None:
+        return None
     versions = []
     for name in distributions:
         try:
@@ -67,7 +81,10 @@ class Memo:
 
     def __call__(self, step: Callable[..., V], *args: Any) -> V:
         """``step(*args)``, from the last build when the step and its arguments are the same."""
-        key = hashlib.sha256(f"{_salt(step)}{args!r}".encode()).hexdigest()
+        salt = _salt(step)
+        if salt is None:
+            return step(*args)
+        key = hashlib.sha256(f"{salt}{args!r}".encode()).hexdigest()
         if key in self._used:
             return self._used[key]
         if self._loaded is None:
@@ -87,7 +104,10 @@ class Memo:
         """Keep exactly the entries this build used; a no-op when they are those of the last build."""
         if self.path is None or self._loaded is None or self._used.keys() == self._loaded.keys():
             return
-        atomic.write_bytes(self.path, marshal.dumps((FORMAT, self._used)))
+        try:
+            atomic.write_bytes(self.path, marshal.dumps((FORMAT, self._used)))
+        except OSError:
+            return  # a read-only project: the next build computes these again, nothing else is lost
         self._loaded = dict(self._used)
 
     def _load(self) -> dict[str, Any]:
@@ -95,6 +115,6 @@ class Memo:
             return {}
         try:
             fmt, entries = marshal.loads(self.path.read_bytes())
-        except (FileNotFoundError, EOFError, ValueError, TypeError):
-            return {}  # none yet, or cut short or from another Python: every step runs anew
+        except (OSError, EOFError, ValueError, TypeError):
+            return {}  # none yet, unreadable, cut short or from another Python: every step runs anew
         return entries if fmt == FORMAT and isinstance(entries, dict) else {}

@@ -74,6 +74,39 @@ def test_a_step_not_declared_pure_is_refused(tmp_path):
         Memo(tmp_path / "memo")(str.upper, "x")
 
 
+def test_steps_whose_state_no_key_would_hold_are_refused(tmp_path):
+    prefix = "p-"
+    with pytest.raises(TypeError, match="enclosing function"):
+        @pure()
+        def with_closure(text):
+            return prefix + text
+
+    class Kind:
+        @pure()
+        def step(self, text):
+            return text
+
+    with pytest.raises(TypeError, match="bound method"):
+        Memo(tmp_path / "memo")(Kind().step, "x")
+
+
+def test_a_step_without_source_to_key_it_by_always_runs(tmp_path):
+    namespace: dict = {}
+    exec("from confgen.memo import pure\n@pure()\ndef step(text):\n    return text * 2\n", namespace)  # no file
+    memo = Memo(tmp_path / "memo")
+    assert memo(namespace["step"], "ab") == "abab"
+    memo.save()
+    assert not (tmp_path / "memo").exists()
+
+
+def test_a_memo_on_a_read_only_disk_costs_only_the_work(tmp_path):
+    blocked = tmp_path / "file"
+    blocked.write_text("", "utf-8")
+    memo = Memo(blocked / "memo")  # its folder is a file: nothing can be read or written there
+    assert memo(shout, "x") == "X"
+    memo.save()
+
+
 def test_a_result_the_file_cannot_hold_is_returned_but_not_kept(tmp_path):
     memo = Memo(tmp_path / "memo")
     assert memo(today, "x") == dt.date(2026, 6, 12)
@@ -112,3 +145,19 @@ def test_editing_the_step_s_module_discards_its_old_results(tmp_path, monkeypatc
     import memo_step_module as edited
 
     assert Memo(tmp_path / "memo")(edited.step, "x") == "x-v2"
+
+
+def test_html_from_a_tampered_memo_file_is_still_sanitized(tmp_path):
+    import marshal
+
+    from confgen.sanitize import untrusted_markdown
+
+    memo = Memo(tmp_path / "memo")
+    untrusted_markdown("A *plain* abstract.", memo)
+    memo.save()
+    fmt, entries = marshal.loads((tmp_path / "memo").read_bytes())
+    evil = '<script>alert(1)</script><a href="https://evil.example" onclick="x()">click</a><p>kept</p>'
+    (tmp_path / "memo").write_bytes(marshal.dumps((fmt, {key: evil for key in entries})))
+    html = untrusted_markdown("A *plain* abstract.", Memo(tmp_path / "memo"))
+    assert "kept" in html, "the tampered entry was not the one read"
+    assert "<script" not in html and "onclick" not in html and "href" not in html and "evil.example" not in html
