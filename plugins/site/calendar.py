@@ -66,12 +66,12 @@ def vevent_fields(conference: Conference, session: Session, lang: str, when: dt.
     if url:
         lines.append(url)
     return (uid(conference, session), when, conference.aware(session.start), conference.aware(session.end),
-            tr(session.title, lang), f"{tr(room.name, lang)}, {venue}" if room else venue, "\n".join(lines), url,
-            tr(track.name, lang) if track else None)
+            tr(session.title, lang), f"{tr(room.name, lang)}, {venue}" if room else venue,
+            "\n".join(lines) if lines else None, url, tr(track.name, lang) if track else None)
 
 
 def _vevent(uid: str, when: dt.datetime, start: dt.datetime, end: dt.datetime, summary: str, location: str,
-            description: str, url: str | None, category: str | None) -> icalendar.Event:
+            description: str | None, url: str | None, category: str | None) -> icalendar.Event:
     event = icalendar.Event()
     event.add("uid", uid)
     event.add("dtstamp", when)
@@ -82,9 +82,9 @@ def _vevent(uid: str, when: dt.datetime, start: dt.datetime, end: dt.datetime, s
     event.add("location", location)
     if url:
         event.add("url", url)
-    if description:
+    if description is not None:
         event.add("description", description)
-    if category:
+    if category is not None:
         event.add("categories", [category])
     return event
 
