@@ -78,7 +78,7 @@ def measure(name: str, project: Path, repeats: int) -> None:
     raw = median(raw_runs)
     cached = median(seconds for seconds, _ in cached_runs)
     cached_peak = max(peak for _, peak in cached_runs)
-    print(f"\n## {name}: {pages(project)} pages (median of {repeats} interleaved runs)")
+    print(f"\n## {name}: {pages(project)} pages (one cold build; raw and cached: medians of {repeats} interleaved runs)")
     print(f"raw mkdocs build        {raw:7.2f} s   (baseline, 1.00x)")
     print(f"confgen cold build      {cold:7.2f} s   {cold / raw:5.2f}x raw   peak RSS {cold_peak / 2**20:6.0f} MiB")
     print(f"confgen cached rebuild  {cached:7.2f} s   {cached / raw:5.2f}x raw   peak RSS {cached_peak / 2**20:6.0f} MiB")
@@ -89,7 +89,8 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=1000)
     parser.add_argument("--rooms", type=int, default=40)
     parser.add_argument("--speakers", type=int, default=600)
-    parser.add_argument("--repeats", type=int, default=3, help="cached rebuilds and raw builds, interleaved")
+    parser.add_argument("--repeats", type=lambda v: max(1, int(v)), default=3,
+                        help="cached rebuilds and raw builds, interleaved (at least 1)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         reference = Path(tmp) / "reference"

@@ -11,7 +11,7 @@ from confgen.cli.app import app
 from confgen.cli.console import err
 
 # Command groups register themselves on import.
-from confgen.cli import build, check, interop, schedule  # noqa: E402,F401
+from confgen.cli import build, check, interop, schedule  # noqa: F401
 
 
 def run() -> None:
@@ -39,4 +39,3 @@ def run() -> None:
             exc.show()
             sys.exit(exc.exit_code)
         raise
-

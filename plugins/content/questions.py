@@ -104,7 +104,8 @@ def merge_duplicates(questions: list[Question]) -> list[Question]:
     # The new question is the matcher's second sequence, indexed once for all the earlier ones.
     matcher = SequenceMatcher(None, autojunk=False)
     for question in questions:
-        matcher.set_seq2(_comparable(question))
+        text = _comparable(question)
+        matcher.set_seq2(text)
         for index, earlier in enumerate(kept):
             if _matches(matcher, texts[index]):
                 fuller = question.answer if len(question.answer or "") > len(earlier.answer or "") else earlier.answer
@@ -112,7 +113,7 @@ def merge_duplicates(questions: list[Question]) -> list[Question]:
                 break
         else:
             kept.append(question)
-            texts.append(_comparable(question))
+            texts.append(text)
     return kept
 
 
