@@ -132,3 +132,14 @@ def test_bad_timezone_is_an_input_error(mini_project):
     assert result.returncode == 2
     output = result.stdout + result.stderr
     assert "conference.yaml:7" in output and "Mars/Olympus" in output and "Traceback" not in output
+
+
+def test_a_track_named_empty_still_gives_its_category(mini_project):
+    """The VEVENT says what the facts say, even when a name is an empty string."""
+    from tests.conftest import MINI_CONFERENCE, write_project
+
+    text = MINI_CONFERENCE.replace("    name: {zh: 大模型基础, en: LLM Foundations}\n", '    name: ""\n')
+    assert text != MINI_CONFERENCE
+    conference = open_project(write_project(mini_project.parent / "unnamed", text)).conference
+    event = icalendar.Calendar.from_ical(calendar.files(conference, "en")["talks/k1.ics"]).walk("VEVENT")[0]
+    assert "CATEGORIES" in event and "DESCRIPTION" in event
