@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 
-from confgen.api import ContentKind, Job, Page, RenderContext, hookimpl
+from confgen.api import ContentKind, Job, Memo, Page, RenderContext, hookimpl, pure
 from confgen.model import Conference
 from confgen_plugins.content.articles import track_facts
 from confgen_plugins.content.sections import HEADING, find, headings, normalize
@@ -97,24 +97,36 @@ def _matches(matcher: SequenceMatcher, text: str) -> bool:
     return matcher.real_quick_ratio() >= SIMILAR and matcher.quick_ratio() >= SIMILAR and matcher.ratio() >= SIMILAR
 
 
-def merge_duplicates(questions: list[Question]) -> list[Question]:
-    """One question per group of near-duplicates: the first asked, with the fuller answer."""
-    kept: list[Question] = []
-    texts: list[str] = []
-    # The new question is the matcher's second sequence, indexed once for all the earlier ones.
+def merge_duplicates(questions: list[Question], memo: Memo | None = None) -> list[Question]:
+    """One question per group of near-duplicates: the first asked, with the fuller answer. The
+    grouping (the costly part) may come from the ``memo``."""
+    texts = tuple(_comparable(q) for q in questions)
+    kept: dict[int, Question] = {}  # by the position of the question it keeps
+    for question, group in zip(questions, memo(duplicate_of, texts) if memo else duplicate_of(texts)):
+        if group not in kept:
+            kept[group] = question
+            continue
+        earlier = kept[group]
+        fuller = question.answer if len(question.answer or "") > len(earlier.answer or "") else earlier.answer
+        kept[group] = replace(earlier, answer=fuller, level=earlier.level or question.level, merged=earlier.merged + 1)
+    return list(kept.values())
+
+
+@pure()
+def duplicate_of(texts: tuple[str, ...]) -> list[int]:
+    """For each text, the position of the first earlier kept text it is similar to (or its own)."""
+    groups: list[int] = []
+    kept: list[int] = []
+    # The new text is the matcher's second sequence, indexed once for all the earlier ones.
     matcher = SequenceMatcher(None, autojunk=False)
-    for question in questions:
-        text = _comparable(question)
+    for position, text in enumerate(texts):
         matcher.set_seq2(text)
-        for index, earlier in enumerate(kept):
-            if _matches(matcher, texts[index]):
-                fuller = question.answer if len(question.answer or "") > len(earlier.answer or "") else earlier.answer
-                kept[index] = replace(earlier, answer=fuller, level=earlier.level or question.level, merged=earlier.merged + 1)
-                break
-        else:
-            kept.append(question)
-            texts.append(text)
-    return kept
+        group = next((k for k in kept if _matches(matcher, texts[k])), None)
+        if group is None:
+            kept.append(position)
+            group = position
+        groups.append(group)
+    return groups
 
 
 class Questions(ContentKind):
@@ -131,7 +143,7 @@ class Questions(ContentKind):
         for track in ctx.conference.tracks:
             draft = ctx.draft(self.name, track.id)
             questions = parse(draft.body, ctx.lang) if draft else []
-            unique = merge_duplicates(questions)
+            unique = merge_duplicates(questions, ctx.memo)
             groups = [(title, [q for q in unique if q.kind == kind])
                       for kind, title in zip(KINDS, SECTIONS[ctx.lang])]
             heading = ctx.tr({"zh": f"题库：{ctx.tr(track.name)}", "en": f"Questions: {ctx.tr(track.name)}"})
