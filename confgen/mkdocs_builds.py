@@ -12,7 +12,6 @@ import json
 import os
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from confgen import LANGUAGES
@@ -50,6 +49,8 @@ class MkDocsBuilds:
 
     def wait(self) -> None:
         """Wait for every started build; a failure names the config and mkdocs' last words."""
+        from concurrent.futures import ThreadPoolExecutor  # here: the early start imports only what it uses
+
         from confgen.api import ConfgenError
 
         started = {lang: self._processes[lang] for lang in self._configs}
