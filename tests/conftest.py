@@ -10,7 +10,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 REFERENCE_SITE = REPO / "site"
-INTEROP = REPO.parent / "shared" / "interop"
+INTEROP = Path(__file__).parent / "data" / "interop"
 
 MINI_CONFERENCE = textwrap.dedent(
     """\
