@@ -18,12 +18,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     AfterValidator,
+    AnyUrl,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
     HttpUrl,
     PlainSerializer,
+    UrlConstraints,
     field_validator,
 )
 
@@ -50,6 +52,8 @@ def _fill_languages(value: dict[str, str]) -> dict[str, str]:
 
 Localized = Annotated[dict[str, str], BeforeValidator(_localized), AfterValidator(_fill_languages)]
 Url = Annotated[HttpUrl, PlainSerializer(str, return_type=str)]
+#: A link a person gives (a profile, an email address): http, https or mailto, nothing that runs.
+LinkUrl = Annotated[AnyUrl, UrlConstraints(allowed_schemes=["http", "https", "mailto"]), PlainSerializer(str, return_type=str)]
 Identifier = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=80)]
 
 
@@ -131,7 +135,7 @@ class Room(Strict):
 
 class Link(Strict):
     label: str
-    url: Url
+    url: LinkUrl
 
 
 class Window(Strict):

@@ -17,6 +17,7 @@ from typing import Callable, Iterator
 import yaml
 
 from confgen import atomic
+from confgen.escape import plain
 from confgen.api import Asset, ConfgenError, ContentKind, Draft, Page, RenderContext
 from confgen.drafts import DraftStore
 from confgen.model import LANGUAGES, tr
@@ -63,7 +64,7 @@ def render(project: Project, drafts: dict[str, Draft] | None = None,
                     files[item.path] = item.content
                 else:
                     pages.append(item)
-                    files[item.path] = item.markdown.encode("utf-8")
+                    files[item.path] = _with_title(item).encode("utf-8")
         result.pages[lang] = pages
         docs = out / lang / "docs"
         result.written += _sync_files(docs, files)
@@ -96,9 +97,10 @@ def mkdocs_config(project: Project, lang: str, pages: list[Page]) -> dict:
     if site_url:
         site_url = site_url.rstrip("/") + f"/{lang}/"
     config = {
-        "site_name": tr(conference.event.name, lang),
-        "site_description": tr(conference.event.tagline, lang),
-        "site_author": tr(conference.site.author, lang) or None,
+        # The theme writes these into HTML as they are: they are given as escaped HTML text.
+        "site_name": plain(tr(conference.event.name, lang)),
+        "site_description": plain(tr(conference.event.tagline, lang)),
+        "site_author": plain(tr(conference.site.author, lang)) or None,
         "site_url": site_url or None,
         "repo_url": str(conference.site.repo_url) if conference.site.repo_url else None,
         "docs_dir": "docs",
@@ -151,14 +153,23 @@ def _nav(pages: list[Page]) -> list:
     sections: dict[str, list] = {}
     for page in sorted((p for p in pages if p.nav is not None), key=lambda p: (p.order, p.path)):
         if not page.nav:
-            entries.append({page.title: page.path})
+            entries.append({plain(page.title): page.path})
             continue
-        section = page.nav[0]
+        section = plain(page.nav[0])
         if section not in sections:
             sections[section] = []
             entries.append({section: sections[section]})
-        sections[section].append({page.title: page.path})
+        sections[section].append({plain(page.title): page.path})
     return entries
+
+
+def _with_title(page: Page) -> str:
+    """The page's Markdown with its title in front matter, as escaped HTML text: the theme puts a
+    page title into ``<title>``, the header, the search index and the footer as HTML, and without
+    front matter MkDocs would take it from the first heading, un-escaping what it finds there."""
+    if page.markdown.startswith("---\n"):
+        return page.markdown
+    return "---\n" + yaml.safe_dump({"title": plain(page.title)}, allow_unicode=True, width=1000) + "---\n\n" + page.markdown
 
 
 def _sync_files(root: Path, files: dict[str, bytes]) -> int:

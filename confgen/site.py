@@ -16,6 +16,7 @@ from confgen.project import Project
 
 ROOT_INDEX = """<!doctype html>
 <html lang="{lang}"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; base-uri 'none'; form-action 'none'">
 <title>{title}</title>
 <meta http-equiv="refresh" content="0; url={lang}/">
 <link rel="canonical" href="{lang}/">

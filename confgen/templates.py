@@ -13,6 +13,7 @@ from typing import Any
 
 import jinja2
 
+from confgen import escape
 from confgen.api import ConfgenError
 from confgen.model import tr
 
@@ -80,6 +81,9 @@ class Templates:
             lstrip_blocks=True,
         )
         self.env.filters.update(tr=tr, label=label, long_date=long_date, hm=hm)
+        # Untrusted values into pages: `text` (inert inline Markdown), `link` (a checked <a>), `plain`;
+        # drafts' Markdown through `draft_markdown` (no raw HTML, attribute lists or images).
+        self.env.filters.update(text=escape.text, link=escape.link, plain=escape.plain, draft_markdown=escape.draft_markdown)
         self.env.globals.update(tr=tr, label=label)
 
     def render(self, name: str, **context: Any) -> str:

@@ -23,15 +23,24 @@
     var el = document.createElement("link");
     el.rel = "stylesheet"; el.href = href; document.head.appendChild(el);
   }
+  function safeMermaid(settings) {
+    settings = Object.assign({}, settings);
+    settings.securityLevel = "strict";
+    settings.htmlLabels = false;
+    settings.flowchart = Object.assign({}, settings.flowchart, { htmlLabels: false });
+    return settings;
+  }
   var stub = {
     settings: null, real: null,
-    initialize: function (settings) { this.settings = settings; },
+    // Labels are drawn as SVG text, never HTML: a diagram may quote a session title, and an HTML
+    // label would turn markup in it into elements.
+    initialize: function (settings) { this.settings = safeMermaid(settings); },
     render: function (id, text) {
       var self = this;
       if (!self.real) {
         self.real = loadScript(new URL("vendor/mermaid/mermaid.min.js", ASSETS).href).then(function () {
           var real = window.mermaid;
-          real.initialize(self.settings || { startOnLoad: false });
+          real.initialize(self.settings || safeMermaid({ startOnLoad: false }));
           return real;
         });
       }
@@ -136,6 +145,8 @@
         control.addEventListener("change", applyFilters);
       });
       form.addEventListener("reset", function () { setTimeout(applyFilters, 0); });
+      // Filters act as they change; the form is never sent (no inline handler: the CSP forbids them).
+      form.addEventListener("submit", function (event) { event.preventDefault(); });
     });
     applyFilters();
   }
