@@ -77,14 +77,17 @@ def link(url: Any, label: Any, lang: str | None = None) -> str:
 
 
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
-_CODE_OR_MATH = re.compile(r"(`+)(?:.+?)\1|\$\$.+?\$\$|(?<![\\$])\$[^$\n]+?\$")
+#: Code spans as Python-Markdown finds them (an escaped backtick opens none), and inline math as
+#: arithmatex finds it ("smart dollar": no space inside either dollar). Only text that really is
+#: code or math is left as it is.
+_CODE_OR_MATH = re.compile(r"(?<!\\)(`+)(?:.+?)(?<!`)\1(?!`)|(?<![\\$])\$(?![\s$])(?:\\.|[^\\$\n])+?(?<!\s)\$(?!\$)")
 
 
 def draft_markdown(body: str) -> str:
     """A draft's Markdown (written by a model, by the offline drafter from facts, or by a person)
     with everything that would make HTML elements or attributes of its own made inert: outside
-    code and math, ``<`` (raw HTML, autolinks), ``{`` (attribute lists) and ``![`` (images, which
-    would load from wherever they point) become character references. Headings, lists, tables,
+    code, ``<`` (raw HTML, autolinks), ``{`` (attribute lists) and ``![`` (images, which would
+    load from wherever they point) become character references; in math ``<`` becomes ``\\lt``. Headings, lists, tables,
     links, code and math stay Markdown; the page's HTML allow-list still cleans what results."""
     out = []
     fence = None
@@ -102,9 +105,10 @@ def draft_markdown(body: str) -> str:
             fence = marker.group(1)
             mermaid = line.strip()[len(fence):].strip().lower().startswith("mermaid")
             out.append(line)
-        elif line.strip() == "$$" or (in_math and "$$" not in line):
-            in_math = in_math != (line.strip() == "$$")
-            out.append(line)
+        elif in_math or (line.strip() == "$$" and (not out or not out[-1].strip())):
+            # A math block as arithmatex takes it: `$$` lines opening a paragraph of their own.
+            in_math = not in_math if line.strip() == "$$" else in_math
+            out.append(_math_text(line))
         else:
             out.append(_inert_line(line))
     return "\n".join(out)
@@ -125,10 +129,16 @@ def _inert_line(line: str) -> str:
     pieces, last = [], 0
     for match in _CODE_OR_MATH.finditer(line):
         pieces.append(_inert_text(line[last:match.start()]))
-        pieces.append(match.group(0))
+        pieces.append(match.group(0) if match.group(0).startswith("`") else _math_text(match.group(0)))
         last = match.end()
     pieces.append(_inert_text(line[last:]))
     return "".join(pieces)
+
+
+def _math_text(text: str) -> str:
+    """Math keeps its braces (LaTeX needs them; arithmatex keeps math away from attribute lists),
+    but its ``<`` is written ``\\lt``: text that only looks like math must not carry a tag."""
+    return text.replace("<", "\\lt ")
 
 
 def _inert_text(text: str) -> str:

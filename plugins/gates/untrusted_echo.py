@@ -1,0 +1,91 @@
+"""Gate ``untrusted-echo``: a draft that carries the untrusted block back out.
+
+A model steered by instructions planted in an abstract or bio gives itself away: it copies the
+datamarked text (so its draft holds the marker characters), it carries the bidirectional controls
+and zero-width characters used to hide an instruction, or it weaves a long stretch of the
+submitter's words into its own prose. Any of these fails the draft, and the findings go back to the
+model like every gate's.
+
+A paragraph quoted whole from the abstract or bio is the submitter's own text, shown as theirs on
+a sanitized page (the facts gate treats it the same way); what this gate refuses is a long copied
+stretch inside a paragraph the model wrote.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from difflib import SequenceMatcher
+
+from confgen.api import Finding, GateContext, hookimpl
+
+#: The datamark characters of the prompts' untrusted blocks (confgen.prompt.MARKERS).
+DATAMARKS = "ˆ¦‡¤"
+BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\u180e\ufeff]")
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+#: The longest verbatim stretch of an untrusted field a paragraph of the model's own may hold, in
+#: characters other than spaces: a phrase, not a sentence (Chinese packs one in fewer characters).
+LONGEST_COPY = {"latin": 50, "cjk": 24}
+
+
+def gate(ctx: GateContext):
+    for number, line in enumerate(ctx.text.split("\n"), 1):
+        marks = sorted({ch for ch in line if ch in DATAMARKS})
+        if marks:
+            yield Finding("untrusted-echo", f"carries the datamark of the untrusted block ({''.join(marks)!r}): "
+                                            "write your own text, without the marker characters", number)
+        for pattern, what in ((BIDI, "bidirectional control"), (ZERO_WIDTH, "zero-width")):
+            found = sorted({f"U+{ord(ch):04X} {unicodedata.name(ch, '')}".strip() for ch in pattern.findall(line)})
+            if found:
+                yield Finding("untrusted-echo", f"{what} character(s) {', '.join(found)}: remove them", number)
+    yield from copies(ctx)
+
+
+def copies(ctx: GateContext):
+    if ctx.job is None or not ctx.job.untrusted:
+        return
+    sources = {name: squeeze(value) for name, value in ctx.job.untrusted.items() if value and value.strip()}
+    for line, paragraph in paragraphs(ctx.text):
+        paragraph = squeeze(paragraph)
+        if any(paragraph in source for source in sources.values()):
+            continue  # quoted whole: the submitter's words, shown as theirs
+        for name, source in sources.items():
+            match = SequenceMatcher(None, paragraph, source, autojunk=False).find_longest_match(0, len(paragraph), 0, len(source))
+            copied = paragraph[match.a:match.a + match.size].strip()
+            limit = LONGEST_COPY["cjk" if len(CJK.findall(copied)) * 2 >= len(copied) else "latin"]
+            if len(copied) >= limit:
+                yield Finding("untrusted-echo", f"copies {len(copied)} characters of the {name} word for word into its own "
+                                                f"prose ({copied[:60]!r}...): the {name} is material to write about, not text to repeat",
+                              line)
+                break
+
+
+def squeeze(text: str) -> str:
+    """Text compared without whitespace and marks: a copy with the spaces moved (or with spaces
+    between Chinese characters, where the datamark stood) is still a copy."""
+    return "".join(ch for ch in text if not ch.isspace() and ch not in DATAMARKS
+                   and not BIDI.match(ch) and not ZERO_WIDTH.match(ch))
+
+
+def paragraphs(text: str):
+    """(first line, the paragraph with its whitespace collapsed), outside code fences."""
+    start, lines, fence = 0, [], None
+    for number, line in enumerate(text.split("\n") + [""], 1):
+        marker = re.match(r"^\s*(`{3,}|~{3,})", line)
+        if fence or marker:
+            if marker:
+                fence = None if fence and marker.group(1)[0] == fence[0] else (fence or marker.group(1))
+            continue
+        if line.strip():
+            if not lines:
+                start = number
+            lines.append(line)
+        elif lines:
+            yield start, " ".join(" ".join(lines).split())
+            lines = []
+
+
+@hookimpl
+def confgen_gates():
+    return {"untrusted-echo": gate}
