@@ -54,12 +54,18 @@ def driver():
 
 @pytest.fixture
 def fresh(driver, base_url):
-    """The shared browser with no stars and an empty performance log."""
+    """The shared browser with no stars and empty performance and console logs."""
     driver.get(base_url + "en/404.html")
     driver.execute_script("localStorage.clear()")
     requested_urls(driver)
+    driver.get_log("browser")
     set_viewport(driver, 1280, 900)
     return driver
+
+
+def csp_violations(driver) -> list[str]:
+    """Console reports of the Content-Security-Policy blocking something since the last call."""
+    return [e["message"] for e in driver.get_log("browser") if "Content Security Policy" in e["message"]]
 
 
 def wait(driver, condition, timeout=15):
@@ -182,6 +188,7 @@ def test_search_finds_words(fresh, base_url, lang, query, expected):
     finally:
         hrefs = fresh.execute_script(read)
     assert any(expected in h for h in hrefs), hrefs
+    assert csp_violations(fresh) == []  # search (its worker and index) runs under the policy
 
 
 def test_talk_page_facts_calendar_and_json_ld(fresh, base_url, built_site):
@@ -243,6 +250,8 @@ def test_no_request_leaves_the_site_and_diagrams_render(fresh, base_url):
     assert any(u.endswith("/vendor/mermaid/mermaid.min.js") for u in seen)
     assert any(u.endswith("/vendor/katex/katex.min.js") for u in seen)
     assert any(".woff2" in u for u in seen)  # KaTeX fonts from the site itself
+    # Mermaid, KaTeX, the theme's and confgen's scripts all run under the Content-Security-Policy.
+    assert csp_violations(fresh) == []
 
 
 def test_service_worker_serves_the_agenda_offline(fresh, base_url):
@@ -262,6 +271,7 @@ def test_service_worker_serves_the_agenda_offline(fresh, base_url):
     manifest = fresh.execute_async_script(
         "fetch(document.querySelector('link[rel=manifest]').href).then(r => r.json()).then(arguments[0])")
     assert manifest["start_url"] == "./agenda/day-1/" and manifest["lang"] == "en"
+    assert csp_violations(fresh) == []  # the service worker too
 
 
 def axe_source() -> str:

@@ -10,6 +10,8 @@ hooks file) and that hooks file (MkDocs calls ``on_page_content``, ``on_post_pag
   by nh3 (ammonia) to the elements and attributes confgen's pages and the Markdown extensions make:
   no script that runs, no event handler, no frame, object, form target, style element or ``<base>``,
   links only to http(s), mailto or this site, images only from this site.
+- ``on_config`` / ``on_page_markdown``: titles arrive escaped; they are marked so, so that the
+  theme's ``| e`` leaves them as they are.
 - ``on_post_page`` / ``on_post_template``: GitHub Pages cannot send headers, so the policy is a
   ``<meta http-equiv>`` first in ``<head>``. Scripts run only from the site itself, plus the theme's
   own inline scripts, allowed by their SHA-256 computed from the page as built (the page's content is
@@ -25,13 +27,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import nh3
+from markupsafe import Markup
 
 #: ``style-src 'unsafe-inline'``: Mermaid draws its diagrams as SVG holding a ``<style>`` element,
 #: and Material and KaTeX set ``style`` attributes from their scripts. Inline styles cannot run
 #: code, and with images, fonts and connections limited to the site they cannot send anything to
 #: another host either; page content never carries ``style`` beyond the table alignments kept below.
 POLICY = ("default-src 'none'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-          "font-src 'self'; connect-src 'self'; worker-src 'self'; manifest-src 'self'; media-src 'self'; "
+          "font-src 'self'; connect-src 'self' blob:; worker-src 'self'; manifest-src 'self'; media-src 'self'; "
           "base-uri 'none'; object-src 'none'; frame-src 'none'; form-action 'none'")
 
 TAGS = {"a", "abbr", "b", "blockquote", "br", "button", "caption", "cite", "code", "col", "colgroup", "dd", "del",
@@ -142,6 +145,21 @@ def with_policy(output: str, content: str = "") -> str:
 
 
 # ---- MkDocs hooks ----
+
+def on_config(config):
+    # confgen gives the site name and page titles as escaped HTML text (see confgen.render); marked
+    # as such, the theme's own `| e` does not escape them a second time ("&amp;amp;").
+    config.site_name = Markup(config.site_name)
+    return config
+
+
+def on_page_markdown(markdown, page, config, files):
+    if page.title is not None:
+        page.title = Markup(page.title)
+    if isinstance(page.meta.get("title"), str):
+        page.meta["title"] = Markup(page.meta["title"])
+    return markdown
+
 
 def on_page_content(html, page, config, files):
     return clean(html, frozenset(config.extra.get("confgen_link_hosts") or ()))
