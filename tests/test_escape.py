@@ -80,12 +80,13 @@ def test_clean_keeps_confgen_markup_and_drops_the_rest():
             '<script type="application/ld+json">{"a": "\\u003c"}</script><a href="https://ok.example/">ok</a>'
             '<a href="https://evil.example/">e</a><a href="javascript:alert(1)">j</a><img src="../i.png"><img src="https://evil.example/p.gif">'
             '<p style="background:url(https://evil.example/b.png)" onclick="x">p</p><iframe src="https://evil.example/"></iframe>'
-            '<script>alert(1)</script><script type="application/json">{}</script/><img src=x onerror=alert(2)><!-- note -->')
+            '<script>alert(1)</script><script type="application/json">{}</script/><img src=x onerror=alert(2)><!-- note -->'
+            '<script type="application/json" id="__config">{"search": "x"}</script>')
     out = harden.clean(page, frozenset({"ok.example"}))
     assert '<h2 id="x">' in out and 'style="--cg-rooms: 3"' in out and 'style="text-align: right;"' in out
     assert '<script type="application/ld+json">{"a": "\\u003c"}</script>' in out
     assert '<a href="https://ok.example/">ok</a>' in out and '<img src="../i.png">' in out
-    for bad in ("evil.example", "javascript:", "onclick", "onerror", "<iframe", "alert(1)", "background", "note"):
+    for bad in ("evil.example", "javascript:", "onclick", "onerror", "<iframe", "alert(1)", "background", "note", "__config"):
         assert bad not in out, bad
 
 

@@ -338,3 +338,15 @@ def test_imported_payloads_stay_text(fmt, tmp_path, payload_site):
     site = build(root)
     findings = {str(p.relative_to(site)): f for p in html_pages(site) if (f := html_findings(p.read_text(encoding="utf-8")))}
     assert not findings, json.dumps(dict(list(findings.items())[:10]), indent=1, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,<script>alert(1)</script>", "vbscript:msgbox(1)"])
+def test_validate_refuses_a_script_url_with_file_and_line(tmp_path, url):
+    data = YAML(typ="safe", pure=True).load(MINI_CONFERENCE)
+    data["speakers"][0]["links"] = [{"label": "Home", "url": url}]
+    root = write_project(tmp_path / "p", yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    line = next(n for n, text in enumerate((root / "conference.yaml").read_text(encoding="utf-8").splitlines(), 1) if "url:" in text
+                and url[:8] in text)
+    result = confgen("validate", str(root))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"conference.yaml:{line}: speakers.0.links.0.url: URL scheme should be 'http', 'https' or 'mailto'" in result.stdout + result.stderr

@@ -52,9 +52,11 @@ ATTRIBUTES = {
 }
 #: The only inline styles content may keep: Markdown table alignment and the agenda's room count.
 STYLE = re.compile(r"^\s*(?:text-align:\s*(?:left|right|center);?|--cg-rooms:\s*\d{1,3};?)\s*$")
-#: Structured data in confgen's own pages (JSON, with every '<' escaped): kept as it is, never run.
-DATA_SCRIPT = re.compile(r"""<script\s+(?:id="[\w-]+"\s+)?type="application/(?:ld\+)?json"(?:\s+id="[\w-]+")?\s*>(?:(?!</script)[\s\S])*</script\s*>""",
-                         re.S | re.I)
+#: Structured data in confgen's own pages (JSON, with every '<' escaped), in exactly the forms its
+#: templates write (talk.md.j2, my_schedule.md.j2): kept as it is, never run. No other id: a
+#: JSON block named ``__config`` before the theme's would steer the theme's scripts.
+DATA_SCRIPT = re.compile(r"""<script (?:type="application/ld\+json"|type="application/json" id="cg-schedule-data")>"""
+                         r"""(?:(?!</script)[\s\S])*</script>""")
 INLINE_SCRIPT = re.compile(r"<script(?P<attrs>(?:\s[^>]*)?)>(?P<body>.*?)</script\s*>", re.S | re.I)
 JS_TYPES = {"", "text/javascript", "application/javascript", "module"}
 HEAD = re.compile(r"<head>(\s*<meta charset=\"utf-8\">)?", re.I)
