@@ -336,6 +336,8 @@ class ProviderSettings(Strict):
     temperature: Annotated[float, Field(ge=0, le=2)] = 0.3
     max_tokens: Annotated[int, Field(gt=0)] = 1500
     timeout: Annotated[Amount, Field(gt=0)] = 60.0
+    #: Seconds to keep retrying a server that is down or answers 5xx before a job fails.
+    retry_for: Annotated[Amount, Field(ge=0, le=86_400)] = 300.0
     concurrency: Annotated[int, Field(ge=1, le=256)] = 4
     seed: int | None = 0
     price_per_1k_input: Annotated[Amount, Field(ge=0)] | None = None

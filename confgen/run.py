@@ -41,6 +41,8 @@ MAX_BACKOFF = 60.0
 #: Longest total waiting for one call across its retries.
 MAX_TOTAL_WAIT = 180.0
 FIRST_BACKOFF = 0.25
+#: Longest wait between tries while a server is down: it is noticed soon after it comes back.
+MAX_OUTAGE_BACKOFF = 10.0
 #: A Retry-After this long means the quota is spent: every call waits, not just the one refused.
 #: Shorter hints (OpenAI's retry-after-ms) only pace the call that got them.
 SHARED_PAUSE_MIN = 1.0
@@ -350,6 +352,8 @@ class Runner:
             return cached
         tries = 0
         waited = 0.0
+        outage_since: float | None = None  # time.monotonic() of the first failure of this outage
+        outage_waited = 0.0
         while True:
             if self._stop.is_set():
                 raise Stopped("interrupted before this job finished")
@@ -358,13 +362,22 @@ class Runner:
                 completion, seconds = self._attempt(request, job, outcome, priority=-tries)
             except ProviderError as exc:
                 delay = self._backoff(tries, exc.retry_after)
-                if not exc.retryable or tries >= MAX_TRIES or waited + delay > MAX_TOTAL_WAIT:
+                if exc.outage:  # retried by time, not by count: a server down for minutes comes back
+                    outage_since = time.monotonic() if outage_since is None else outage_since
+                    delay = min(delay, MAX_OUTAGE_BACKOFF)
+                    # slept time counts too, so that a test's instant sleep still ends the outage
+                    spent = max(time.monotonic() - outage_since, outage_waited)
+                    gave_up = spent + delay > self.settings.retry_for
+                    outage_waited += delay
+                else:
+                    gave_up = tries >= MAX_TRIES or waited + delay > MAX_TOTAL_WAIT
+                if not exc.retryable or gave_up:
                     advice = "" if not exc.retryable else " — the server kept failing; run the command again later"
                     raise ProviderError(f"{exc} (after {tries} {'try' if tries == 1 else 'tries'}){advice}") from exc
                 if exc.retry_after is not None and delay >= SHARED_PAUSE_MIN:
                     self._pause_all(delay)
                 outcome.retries += 1
-                waited += delay
+                waited += 0 if exc.outage else delay
                 self.sleep(delay)
                 continue
             outcome.tokens_in += completion.tokens_in
