@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from confgen import atomic, yaml_read
+from confgen import LANGUAGES, atomic, yaml_read
 from confgen.api import Draft, InputError, body_hash
 from confgen.memo import Memo, pure
 
@@ -19,7 +19,7 @@ except ImportError:  # pragma: no cover
     from yaml import SafeDumper as _Dumper  # type: ignore[assignment]
 
 FENCE = "---\n"
-META_ORDER = ("kind", "key", "lang", "provider", "model", "input_hash", "written_hash", "needs_review", "gates")
+META_ORDER = ("kind", "key", "lang", "provider", "model", "input_hash", "written_hash", "needs_review", "gates", "facts")
 
 
 def parse(text: str, path: str, memo: Memo | None = None) -> Draft:
@@ -72,6 +72,18 @@ def read_text(path: Path) -> str:
         raise InputError(f"{path}:{exc.line}:{exc.column}: {exc.message}") from None
 
 
+def hand_written(draft: Draft, rel_path: str) -> Draft:
+    """A draft whose front matter was deleted (or never written) is a person's text: its place
+    (``kind/key.lang.md``) says which job it answers, and it is used as it is."""
+    if draft.meta:
+        return draft
+    kind, _, name = rel_path.rpartition("/")
+    key, _, lang = name.removesuffix(".md").rpartition(".")
+    if not kind or not key or lang not in LANGUAGES:
+        return draft
+    return Draft(draft.path, {"kind": kind, "key": key, "lang": lang, "hand_written": True}, draft.body)
+
+
 def serialize(meta: dict[str, Any], body: str) -> str:
     ordered = {k: meta[k] for k in META_ORDER if k in meta} | {k: v for k, v in meta.items() if k not in META_ORDER}
     front = yaml.dump(ordered, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
@@ -93,7 +105,7 @@ class DraftStore:
             text = read_text(path)
         except FileNotFoundError:
             return None
-        draft = self._seen[str(path)] = parse(text, str(path), self.memo)
+        draft = self._seen[str(path)] = hand_written(parse(text, str(path), self.memo), rel_path)
         return draft
 
     def write(self, rel_path: str, meta: dict[str, Any], body: str) -> Draft:
@@ -113,7 +125,8 @@ class DraftStore:
                 if not filename.endswith(".md"):
                     continue
                 path = Path(dirpath, filename)
-                draft = self._seen.get(str(path)) or parse(read_text(path), str(path), self.memo)
+                draft = self._seen.get(str(path)) or hand_written(parse(read_text(path), str(path), self.memo),
+                                                                  path.relative_to(self.root).as_posix())
                 if draft.kind and draft.lang:
                     drafts[f"{draft.kind}/{draft.key}.{draft.lang}"] = draft
         return drafts

@@ -24,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
-from confgen import atomic
+from confgen import atomic, fact_changes
 from confgen.api import ChatRequest, Completion, ConfgenError, Draft, Finding, GateContext, Job, Provider, ProviderError, stable_hash
 from confgen.cache import Cache
 from confgen.drafts import DraftStore
@@ -94,6 +94,7 @@ class Outcome:
     tokens_out: int = 0
     retries: int = 0
     calls: int = 0
+    details: list[str] = field(default_factory=list)  # e.g. the facts that changed under a kept draft
 
 
 @dataclass
@@ -205,14 +206,31 @@ class Runner:
         """None when the job must be drafted; otherwise why not."""
         if existing is None or self.force:
             return None
-        if existing.edited:
-            return Outcome(job, "kept", message="edited by hand (use --force to replace)")
         meta = existing.meta
+        if existing.edited:
+            return self._kept(job, meta)
         if meta.get("input_hash") != job.input_hash(self.version(job, meta.get("provider", OFFLINE))):
             return None
         if self.require_provider and (meta.get("provider"), meta.get("model")) != (self.provider.name, self.provider.model):
             return None
         return Outcome(job, "fresh")
+
+    def _kept(self, job: Job, meta: dict) -> Outcome:
+        """A person's text is kept; what it was drafted from may have moved under it since."""
+        if meta.get("hand_written"):
+            return Outcome(job, "kept", message="written by hand (no front matter): used as it is; "
+                                                "confgen cannot tell whether the facts it states are current")
+        if meta.get("input_hash") == job.input_hash(self.version(job, meta.get("provider", OFFLINE))):
+            return Outcome(job, "kept", message="edited by hand (use --force to replace)")
+        if "facts" not in meta:
+            return Outcome(job, "kept", needs_review=True, message="edited by hand, and what it was drafted from "
+                                                                   "changed since (the draft has no record of which facts)")
+        changed = fact_changes.changes(meta["facts"], job.facts)
+        if not changed:
+            return Outcome(job, "kept", message="edited by hand; its abstract, bio or template changed, its facts did not")
+        return Outcome(job, "kept", needs_review=True, details=changed,
+                       message=f"edited by hand, and {len(changed)} of its facts changed since: "
+                               "bring the text in line, or --force to redraft")
 
     def request(self, job: Job, feedback: list[tuple[str, list[Finding]]] = ()) -> ChatRequest:
         kind = self.project.kinds[job.kind]
@@ -428,6 +446,7 @@ class Runner:
         }
         if drafted_by:
             meta["drafted_by"] = drafted_by
+        meta["facts"] = fact_changes.snapshot(job.facts)  # to say what changed if a person edits it
         if findings:
             meta["gates"] = [f"{f.gate}: {f.message}" for f in findings]
         self.store.write(job.path, meta, text)
