@@ -41,7 +41,7 @@ def parse(text: str, path: str, memo: Memo | None = None) -> Draft:
 
 @pure("PyYAML")
 def _front_matter(text: str) -> Any:
-    return yaml_read.parse(text)[0]  # under the same limits as conference.yaml: a draft is edited by people too
+    return yaml_read.load(text)  # under the same limits as conference.yaml: a draft is edited by people too
 
 
 #: Larger than any draft a person or a model writes.
