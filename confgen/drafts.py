@@ -55,7 +55,9 @@ def read_text(path: Path) -> str:
         if not path.is_file():
             if path.is_dir():
                 raise InputError(f"{path}:1: a folder where a draft file should be (remove or rename it)")
-            if path.is_symlink() or path.exists():
+            if path.is_symlink() and not path.exists():
+                raise InputError(f"{path}:1: a symbolic link that leads nowhere (a loop or a missing target)")
+            if path.exists():
                 raise InputError(f"{path}:1: not a regular file")
             raise FileNotFoundError(path)
         with path.open("rb") as handle:
@@ -120,7 +122,10 @@ class DraftStore:
         drafts: dict[str, Draft] = {}
         if not self.root.is_dir():
             return drafts
-        for dirpath, _, filenames in os.walk(self.root):
+        for dirpath, dirnames, filenames in os.walk(self.root):
+            for name in dirnames:
+                if name.endswith(".md"):
+                    raise InputError(f"{Path(dirpath, name)}:1: a folder where a draft file should be (remove or rename it)")
             for filename in filenames:
                 if not filename.endswith(".md"):
                     continue

@@ -13,7 +13,7 @@ from typing import Any, Iterable
 
 from pydantic import ValidationError
 
-from confgen import yaml_read
+from confgen import LANGUAGES, yaml_read
 from confgen.api import InputError
 from confgen.model import Conference
 
@@ -106,5 +106,8 @@ def schema_problems(exc: ValidationError, lines: LineMap, filename: str) -> list
             message = "required field is missing"
         elif message.startswith("Value error, "):
             message = message[len("Value error, ") :]
-        problems.append(Problem(filename, lines.line(loc), dotted(loc), message))
+        # A localized value's check names the language at fault ("en: ..."): point at its line.
+        lang = message.split(":", 1)[0] if ":" in message[:4] else None
+        line = lines.line((*loc, lang)) if lang in LANGUAGES else lines.line(loc)
+        problems.append(Problem(filename, line, dotted(loc), message))
     return sorted(problems, key=lambda p: p.line)

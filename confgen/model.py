@@ -63,7 +63,7 @@ LINE_BREAKS = ("\n", "\r", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028",
 def _one_line(value: dict[str, str]) -> dict[str, str]:
     for lang, text in value.items():
         if any(mark in text for mark in LINE_BREAKS):
-            raise ValueError(f"must be a single line ({lang} has a line break); a title or name is one line")
+            raise ValueError(f"{lang}: must be a single line (it has a line break); a title or name is one line")
         if len(text) > MAX_LINE:
             raise ValueError(f"{lang}: {len(text)} characters; a title or name has at most {MAX_LINE}")
     return value

@@ -244,15 +244,15 @@ class _Reader:
             return event.value  # most values: nothing to construct
         if tag == MERGE_TAG:
             raise YamlProblem(line, "YAML merge keys (<<) are not supported; write the values out", column)
-        if not tag.startswith("tag:yaml.org,2002:") or tag.endswith((":map", ":seq", ":omap", ":pairs", ":set")):
+        if tag not in self.constructor.yaml_constructors or tag.endswith((":map", ":seq", ":omap", ":pairs", ":set")):
             raise YamlProblem(line, f"unsupported YAML tag {event.tag or tag!r} (remove it; values need no tags)", column)
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         try:
             return self.constructor.construct_object(node, deep=True)
-        except (yaml.YAMLError, ValueError, TypeError, OverflowError, AttributeError) as exc:
+        except (yaml.YAMLError, ValueError, TypeError, OverflowError, AttributeError, KeyError) as exc:
             what = {"int": "a whole number", "float": "a number", "timestamp": "a date or time", "bool": "true or false",
                     "binary": "base64 data", "null": "null"}.get(tag.rsplit(":", 1)[-1], tag)
-            reason = getattr(exc, "problem", None) or ("not in a known format" if isinstance(exc, AttributeError) else str(exc))
+            reason = getattr(exc, "problem", None) or ("not in a known form" if isinstance(exc, (AttributeError, KeyError)) else str(exc))
             raise YamlProblem(line, f"{event.value[:80]!r} is not {what}: {reason}", column) from None
         finally:
             self.constructor.constructed_objects.clear()  # each scalar stands alone
@@ -261,7 +261,8 @@ class _Reader:
 def _syntax_problem(exc: yaml.MarkedYAMLError, last: yaml.ScalarEvent | None) -> YamlProblem:
     """Where the fix goes. A scanner's context ("while scanning a quoted scalar") and a flow
     collection's opening bracket are where the broken construct began; a block collection's context
-    is merely the enclosing mapping, often far above, so there the parser's own mark is better."""
+    is merely the enclosing mapping, often far above, and a plain scalar's is the value before the
+    fault, so there the parser's own mark is better."""
     context = exc.context or ""
     if last is not None and last.style in ("'", '"') and last.end_mark.line > last.start_mark.line \
             and exc.problem_mark is not None and last.end_mark.line <= exc.problem_mark.line <= last.end_mark.line + 1:
@@ -270,7 +271,8 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, last: yaml.ScalarEvent | None) ->
         return YamlProblem(last.start_mark.line + 1, f"invalid YAML: the quoted value starting here runs on to line "
                                                      f"{last.end_mark.line + 1}; is its closing quote missing? "
                                                      f"({exc.problem})", last.start_mark.column + 1)
-    use_context = exc.context_mark is not None and (context.startswith("while scanning") or "flow" in context)
+    use_context = exc.context_mark is not None and ("plain scalar" not in context) and (
+        context.startswith("while scanning") or "flow" in context)
     mark = exc.context_mark if use_context else (exc.problem_mark or exc.context_mark)
     line = mark.line + 1 if mark else 0
     message = f"invalid YAML: {context + ': ' if context else ''}{exc.problem or exc}"
