@@ -99,7 +99,7 @@ BAD_MOMENTS = ["2026-02-30 09:00", "2026-13-01 09:00", "2026-06-12 99:00:00", "2
 for i, bad in zip(range(0, N_SESSIONS, 5), BAD_MOMENTS * 2):
     for key in ("start", "end"):
         case(f"calendar-session-{i}-{key}-{bad}", conference=set_value(REF, ("sessions", i, key), bad),
-             line=line("sessions", i, key), build=(i == 0 and key == "start"))
+             line=line("sessions", i, key))
 for bad in ("2026-02-30", "2026-13-01", "2026-00-10", "2025-02-29"):
     case(f"calendar-start-date-{bad}", conference=set_value(REF, ("event", "start_date"), bad), line=line("event", "start_date"))
     case(f"calendar-sale-end-{bad}", conference=set_value(REF, ("tickets", 0, "sale_end"), bad), line=line("tickets", 0, "sale_end"))
@@ -141,8 +141,7 @@ case("alias-self-reference", conference=REF + "loop: &x [1, *x]\n", line=END + 1
 case("alias-self-reference-mapping", conference=REF + "loop: &x\n  me: *x\n", line=END + 2, words="contains it")
 case("alias-undefined", conference=set_value(REF, ("rooms", 0, "capacity"), "*nowhere"), line=line("rooms", 0, "capacity"), words="no anchor")
 case("merge-key", conference=REF + "more: &m {a: 1}\nother:\n  <<: *m\n", line=END + 3, words="merge keys")
-case("nesting-flow-100k", conference=REF + "deep: " + "[" * 100_000 + "]" * 100_000 + "\n", line=END + 1, words="nested more than",
-     build=True)
+case("nesting-flow-100k", conference=REF + "deep: " + "[" * 100_000 + "]" * 100_000 + "\n", line=END + 1, words="nested more than")
 case("nesting-block-200", conference=REF + "deep:\n" + "".join("  " * (k + 1) + f"k{k}:\n" for k in range(200)) + "  " * 201 + "x: 1\n",
      line=END + 65, words="nested more than")
 case("alias-fanout", conference=REF + "wide: &w [" + ", ".join(["x"] * 2000) + "]\nwider: [" + ", ".join(["*w"] * 10) + "]\n",
@@ -166,7 +165,7 @@ for k, char in enumerate(["\x00", "\x01", "\x07", "\x1b", "\x7f", "\x9b", "\ufff
     text = REF_LINES[number - 1]
     column = len(text.rstrip("\n")) + 1 - 3  # three characters before the end of the value
     mutated = replace_line(REF, number, text.rstrip("\n")[: column - 1] + char + text.rstrip("\n")[column - 1:])
-    case(f"control-U+{ord(char):04X}", conference=mutated, line=number, words=f"U+{ord(char):04X}", build=char == "\x00")
+    case(f"control-U+{ord(char):04X}", conference=mutated, line=number, words=f"U+{ord(char):04X}")
 case("control-in-comment", conference=replace_line(REF, 1, "# a comment with a bell \x07"), line=1, words="U+0007")
 case("control-in-key", conference=replace_line(REF, line("event", "url"), "  u\x02rl: https://aidevcon.example.org"),
      line=line("event", "url"), words="U+0002")
@@ -231,13 +230,13 @@ case("syntax-flow-key", conference=REF + "? [a, b]\n: c\n", line=END + 1, words=
 # -- limits: long values, long events (no hang, a clear error) --------------------------------
 
 case("limit-200k-title", conference=set_value(REF, ("sessions", 0, "title", "en"), "x" * 200_000), line=line("sessions", 0, "title", "en"),
-     words="the limit is", build=True)
+     words="the limit is")
 case("limit-100k-speaker-name", conference=set_value(REF, ("speakers", 0, "name", "en"), "N" * 100_000),
      line=line("speakers", 0, "name", "en"), field="speakers.0.name", words="at most 200")
 case("limit-30k-abstract", conference=set_value(REF, ("sessions", 1, "abstract", "en"), "word " * 6000),
      line=line("sessions", 1, "abstract", "en"), field="sessions.1.abstract", words="at most 20,000")
 case("limit-year-1-to-9999", conference=set_value(set_value(REF, ("event", "start_date"), "0001-01-01"), ("event", "end_date"), "9999-12-31"),
-     line=line("event", "end_date"), field="event.end_date", words="at most 366", build=True)
+     line=line("event", "end_date"), field="event.end_date", words="at most 366")
 case("limit-two-years", conference=set_value(REF, ("event", "end_date"), "2028-06-13"), line=line("event", "end_date"), words="at most 366")
 case("limit-huge-capacity", conference=set_value(REF, ("rooms", 0, "capacity"), "9" * 5000), line=line("rooms", 0, "capacity"))
 
@@ -258,7 +257,8 @@ REFUSED = [
 ]
 for path, raw, words in REFUSED:
     case(f"refused-{'.'.join(map(str, path))}={raw}", conference=set_value(REF, path, raw), line=line(*path),
-         field=".".join(map(str, path[:3] if path[0] in ("speakers",) else path)), words=words, build=raw == ".inf")
+         field=".".join(map(str, path[:3] if path[0] in ("speakers",) else path)), words=words,
+         build=path == ("tickets", 0, "price") and raw == ".inf")
 # Every language of a name empty: the speaker has no name at all.
 case("refused-speaker-name-all-empty", conference=set_value(set_value(REF, ("speakers", 1, "name", "zh"), "''"), ("speakers", 1, "name", "en"), "''"),
      line=line("speakers", 1, "name"), field="speakers.1.name", words="must not be empty")
@@ -387,7 +387,7 @@ def a_file_where_a_folder_goes(name: str, make_first: bool = False):
 
 for folder in ("content", "build", ".confgen", "templates", "plugins"):
     case(f"folder-is-a-file-{folder}", files=a_file_where_a_folder_goes(folder), file=folder, line=1, words="a file where confgen keeps",
-         build=folder in ("build", ".confgen"))
+         build=folder == ".confgen")
 
 
 def folder_loop(name: str):
@@ -541,8 +541,85 @@ def test_build_offline_refuses_before_writing_anything(c: Case, pristine: Path, 
 
 
 def test_the_corpus_is_large_and_spans_every_class():
-    assert len(CASES) >= 200
+    assert len(CASES) + len(OTHER) >= 200
     classes = {c.id.split("-")[0] for c in CASES}
     assert {"calendar", "tag", "alias", "nesting", "timezone", "control", "encoding", "syntax", "limit", "refused", "one",
             "known", "draft", "folder", "template"} <= classes
     assert len(BUILD_SAMPLE) >= 10
+
+
+# -- confgen check and confgen import ------------------------------------------------------------
+
+FRONT = "---\nkind: talks\nkey: s01\nlang: en\n"
+
+
+def check_cases(tmp: Path) -> dict[str, tuple[list[str], str, int | None, str]]:
+    """name -> (arguments, file named, line, words)."""
+    (tmp / "bad-date.md").write_text(FRONT + "reviewed: 2026-02-30\n---\nSome text.\n", "utf-8")
+    (tmp / "bomb.md").write_text(FRONT + LAUGHS + "---\nSome text.\n", "utf-8")
+    (tmp / "deep.md").write_text(FRONT + "deep: " + "[" * 100_000 + "]" * 100_000 + "\n---\nText.\n", "utf-8")
+    (tmp / "latin1.md").write_bytes(b"# Title\n\ncaf\xe9\n")
+    (tmp / "huge.md").write_text("a" * 3_000_000 + "\n", "utf-8")
+    (tmp / "docs" / "sub.md").mkdir(parents=True, exist_ok=True)
+    return {
+        "front-matter-bad-date": (["check", str(tmp / "bad-date.md")], "bad-date.md", 5, "not a date or time"),
+        "front-matter-alias-bomb-json": (["check", "--format", "json", str(tmp / "bomb.md")], "bomb.md", 10, "alias bomb"),
+        "front-matter-deep": (["check", str(tmp / "deep.md")], "deep.md", 5, "nested more than"),
+        "dev-zero": (["check", "/dev/zero"], "/dev/zero", 1, "not a regular file"),
+        "not-utf8": (["check", str(tmp / "latin1.md")], "latin1.md", 3, "not UTF-8"),
+        "too-large": (["check", str(tmp / "huge.md")], "huge.md", 1, "larger than"),
+        "folder-named-md": (["check", str(tmp / "docs")], "sub.md", 1, "a folder where"),
+    }
+
+
+def import_cases(tmp: Path) -> dict[str, tuple[list[str], str, int | None, str]]:
+    deep = tmp / "deep.json"
+    deep.write_text('{"schedule":\n' + "[" * 100_000 + "]" * 100_000 + "}\n", "utf-8")
+    digits = tmp / "digits.json"
+    digits.write_text('{"schedule": {\n"version": ' + "9" * 5000 + "}}\n", "utf-8")
+    zone = tmp / "zone.json"
+    zone.write_text('{"schedule": {"version": "1", "conference": {"title": "X", "start": "2026-06-12", "end": "2026-06-12",\n'
+                    '"time_zone_name": "America", "days": []}}}\n', "utf-8")
+    entity = tmp / "entity.xml"
+    entity.write_text('<?xml version="1.0"?>\n<!DOCTYPE schedule [<!ENTITY co "Company">]>\n<schedule><conference>\n'
+                      "<title>Conf &co; and the rest</title></conference>\n<day date=\"2026-06-12\"/></schedule>\n", "utf-8")
+    laughs = tmp / "laughs.xml"
+    laughs.write_text('<?xml version="1.0"?>\n<!DOCTYPE schedule [<!ENTITY a "lol"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>\n'
+                      "<schedule><conference>\n<title>&b;</title></conference><day/></schedule>\n", "utf-8")
+    latin = tmp / "latin.json"
+    latin.write_bytes(b'{"sessions": [],\n "speakers": [{"fullName": "Jos\xe9"}]}\n')
+    sessionize_deep = tmp / "sessionize-deep.json"
+    sessionize_deep.write_text('{"sessions": ' + "{" * 5000 + "}" * 5000 + "}\n", "utf-8")
+    return {
+        "json-100k-deep": (["import", "pretalx", str(deep)], "deep.json", 2, "nested more than"),
+        "json-5000-digits": (["import", "pretalx", str(digits)], "digits.json", 2, "number too long"),
+        "pretalx-zone-directory": (["import", "pretalx", str(zone)], "zone.json", 2, "unknown time zone"),
+        "frab-xml-entity": (["import", "frab-xml", str(entity)], "entity.xml", 4, "not expanded"),
+        "frab-xml-laughs": (["import", "frab-xml", str(laughs)], "laughs.xml", 4, "not expanded"),
+        "json-not-utf8": (["import", "sessionize", str(latin)], "latin.json", 2, "not UTF-8"),
+        "sessionize-deep": (["import", "sessionize", str(sessionize_deep)], "sessionize-deep.json", 1, ""),
+    }
+
+
+OTHER = [
+    "check:front-matter-bad-date", "check:front-matter-alias-bomb-json", "check:front-matter-deep", "check:dev-zero",
+    "check:not-utf8", "check:too-large", "check:folder-named-md",
+    "import:json-100k-deep", "import:json-5000-digits", "import:pretalx-zone-directory", "import:frab-xml-entity",
+    "import:frab-xml-laughs", "import:json-not-utf8", "import:sessionize-deep",
+]
+
+
+@pytest.mark.parametrize("name", OTHER)
+def test_check_and_import_refuse_with_file_line_and_write_nothing(name: str, pristine: Path, tmp_path: Path):
+    command, key = name.split(":")
+    args, file, number, words = (check_cases if command == "check" else import_cases)(tmp_path)[key]
+    target = pristine / "conference.yaml"
+    before_conference = target.read_bytes()
+    before = tree(pristine)
+    if command == "import":
+        args = [*args, "-o", str(target)]
+    started = time.monotonic()
+    code, _, err = run_cli(*args)
+    assert time.monotonic() - started < 20, "took too long"
+    check_message(Case(name, file=file, line=number, words=words), code, err)
+    assert target.read_bytes() == before_conference and tree(pristine) == before

@@ -35,7 +35,9 @@ def load_json(content: bytes, filename: str) -> Any:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(f"{filename}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        line = content.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (content.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise InputError(f"{filename}:{line}:{column}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
