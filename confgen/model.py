@@ -155,7 +155,7 @@ class Venue(Strict):
 
 
 class Event(Strict):
-    name: Name
+    name: Line
     tagline: Line | None = None
     start_date: dt.date
     end_date: dt.date
@@ -193,13 +193,13 @@ class Event(Strict):
 
 class Track(Strict):
     id: Identifier
-    name: Name
+    name: Line
     description: Localized | None = None
 
 
 class Room(Strict):
     id: Identifier
-    name: Name
+    name: Line
     capacity: Annotated[Count, Field(gt=0, le=1_000_000)]
     floor: Line | None = None
     workshop: bool = False
@@ -228,7 +228,7 @@ class Speaker(Strict):
 
 class Session(Strict):
     id: Identifier
-    title: Name
+    title: Line
     abstract: Localized | None = None  # untrusted: written by the submitter
     type: SessionType = SessionType.talk
     track: Identifier | None = None
@@ -263,7 +263,7 @@ class Session(Strict):
 class Break(Strict):
     start: dt.datetime
     end: dt.datetime
-    title: Name
+    title: Line
 
 
 class SponsorTier(str, Enum):
@@ -276,7 +276,7 @@ class SponsorTier(str, Enum):
 
 
 class Sponsor(Strict):
-    name: Name
+    name: Line
     tier: SponsorTier
     url: Url | None = None
     description: Localized | None = None
@@ -284,7 +284,7 @@ class Sponsor(Strict):
 
 class Ticket(Strict):
     id: Identifier
-    name: Name
+    name: Line
     price: Annotated[Amount, Field(ge=0, le=1e9)]
     currency: Annotated[str, Field(pattern=r"^[A-Za-z]{3}$")] = "CNY"
     sale_start: dt.date | None = None
@@ -294,7 +294,7 @@ class Ticket(Strict):
 
 
 class Hotel(Strict):
-    name: Name
+    name: Line
     address: Localized | None = None
     distance: Localized | None = None
     url: Url | None = None
