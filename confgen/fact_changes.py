@@ -6,6 +6,7 @@ brought in line. Only short values are recorded: the snapshot is for people to r
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 #: Values longer than this (an abstract quoted in the facts) are left out of the snapshot.
@@ -64,3 +65,28 @@ def _show(value: Any) -> str:
     if value is _GONE or value is None:
         return "(none)"
     return str(value)
+
+
+@dataclass
+class Kept:
+    message: str
+    needs_review: bool = False
+    changes: list[str] = field(default_factory=list)
+
+
+def kept(meta: dict[str, Any], facts: dict[str, Any], same_inputs: bool) -> Kept:
+    """What to tell the person whose edited draft is kept. ``same_inputs``: the draft's
+    ``input_hash`` still matches what it would be drafted from now."""
+    if meta.get("hand_written"):
+        return Kept("written by hand (no front matter): used as it is; "
+                    "confgen cannot tell whether the facts it states are current")
+    if same_inputs:
+        return Kept("edited by hand (use --force to replace)")
+    if "facts" not in meta:
+        return Kept("edited by hand, and what it was drafted from changed since (the draft has no record of which facts)",
+                    needs_review=True)
+    changed = changes(meta["facts"], facts)
+    if not changed:
+        return Kept("edited by hand; its abstract, bio or template changed, its facts did not")
+    return Kept(f"edited by hand, and {len(changed)} of its facts changed since: bring the text in line, or --force to redraft",
+                needs_review=True, changes=changed)

@@ -217,20 +217,9 @@ class Runner:
 
     def _kept(self, job: Job, meta: dict) -> Outcome:
         """A person's text is kept; what it was drafted from may have moved under it since."""
-        if meta.get("hand_written"):
-            return Outcome(job, "kept", message="written by hand (no front matter): used as it is; "
-                                                "confgen cannot tell whether the facts it states are current")
-        if meta.get("input_hash") == job.input_hash(self.version(job, meta.get("provider", OFFLINE))):
-            return Outcome(job, "kept", message="edited by hand (use --force to replace)")
-        if "facts" not in meta:
-            return Outcome(job, "kept", needs_review=True, message="edited by hand, and what it was drafted from "
-                                                                   "changed since (the draft has no record of which facts)")
-        changed = fact_changes.changes(meta["facts"], job.facts)
-        if not changed:
-            return Outcome(job, "kept", message="edited by hand; its abstract, bio or template changed, its facts did not")
-        return Outcome(job, "kept", needs_review=True, details=changed,
-                       message=f"edited by hand, and {len(changed)} of its facts changed since: "
-                               "bring the text in line, or --force to redraft")
+        same = meta.get("input_hash") == job.input_hash(self.version(job, meta.get("provider", OFFLINE)))
+        kept = fact_changes.kept(meta, job.facts, same)
+        return Outcome(job, "kept", needs_review=kept.needs_review, message=kept.message, details=kept.changes)
 
     def request(self, job: Job, feedback: list[tuple[str, list[Finding]]] = ()) -> ChatRequest:
         kind = self.project.kinds[job.kind]
