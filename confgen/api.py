@@ -131,12 +131,16 @@ class Completion:
 
 class ProviderError(ConfgenError):
     """A call failed. ``retryable`` failures are retried by the runner (after ``retry_after`` seconds
-    when the server said so); the others fail the job at once."""
+    when the server said so); the others fail the job at once. An ``outage`` (the server cannot be
+    reached, or answers 5xx) is retried for a span of time (``provider.retry_for``), not a number
+    of tries: servers come back after minutes, not after a fixed count of quick retries."""
 
-    def __init__(self, message: str, *, retryable: bool = False, retry_after: float | None = None):
+    def __init__(self, message: str, *, retryable: bool = False, retry_after: float | None = None,
+                 outage: bool = False):
         super().__init__(message)
-        self.retryable = retryable
+        self.retryable = retryable or outage
         self.retry_after = retry_after
+        self.outage = outage
 
 
 class Provider(Protocol):

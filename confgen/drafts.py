@@ -9,17 +9,17 @@ from typing import Any
 
 import yaml
 
-from confgen import atomic
+from confgen import LANGUAGES, atomic, yaml_read
 from confgen.api import Draft, InputError, body_hash
 from confgen.memo import Memo, pure
 
 try:
-    from yaml import CSafeDumper as _Dumper, CSafeLoader as _Loader
+    from yaml import CSafeDumper as _Dumper
 except ImportError:  # pragma: no cover
-    from yaml import SafeDumper as _Dumper, SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeDumper as _Dumper  # type: ignore[assignment]
 
 FENCE = "---\n"
-META_ORDER = ("kind", "key", "lang", "provider", "model", "input_hash", "written_hash", "needs_review", "gates")
+META_ORDER = ("kind", "key", "lang", "provider", "model", "input_hash", "written_hash", "needs_review", "gates", "facts")
 
 
 def parse(text: str, path: str, memo: Memo | None = None) -> Draft:
@@ -31,10 +31,9 @@ def parse(text: str, path: str, memo: Memo | None = None) -> Draft:
     front = text[len(FENCE) : end + 1]
     try:
         meta = (memo(_front_matter, front) if memo else _front_matter(front)) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark else 1
-        raise InputError(f"{path}:{line}: front matter is not valid YAML") from None
+    except yaml_read.YamlProblem as exc:  # line 1 is the opening ---
+        where = f"{path}:{exc.line + 1}" + (f":{exc.column}" if exc.column else "")
+        raise InputError(f"{where}: front matter: {exc.message}") from None
     if not isinstance(meta, dict):
         raise InputError(f"{path}:2: front matter must be a mapping")
     return Draft(path, dict(meta), text[end + len("\n---\n") :])  # a copy: the memo's one is shared
@@ -42,7 +41,49 @@ def parse(text: str, path: str, memo: Memo | None = None) -> Draft:
 
 @pure("PyYAML")
 def _front_matter(text: str) -> Any:
-    return yaml.load(text, Loader=_Loader)
+    return yaml_read.load(text)  # under the same limits as conference.yaml: a draft is edited by people too
+
+
+#: Larger than any draft a person or a model writes.
+MAX_DRAFT_BYTES = 2_000_000
+
+
+def read_text(path: Path) -> str:
+    """A draft's text, or an :class:`InputError` that says what is wrong with the file. A missing
+    file raises FileNotFoundError (a draft not written yet)."""
+    try:
+        if not path.is_file():
+            if path.is_dir():
+                raise InputError(f"{path}:1: a folder where a draft file should be (remove or rename it)")
+            if path.is_symlink() and not path.exists():
+                raise InputError(f"{path}:1: a symbolic link that leads nowhere (a loop or a missing target)")
+            if path.exists():
+                raise InputError(f"{path}:1: not a regular file")
+            raise FileNotFoundError(path)
+        with path.open("rb") as handle:
+            data = handle.read(MAX_DRAFT_BYTES + 1)
+    except OSError as exc:
+        if isinstance(exc, FileNotFoundError) and not path.is_symlink():
+            raise
+        raise InputError(f"{path}:1: cannot read ({exc.strerror or exc})") from None
+    if len(data) > MAX_DRAFT_BYTES:
+        raise InputError(f"{path}:1: larger than {MAX_DRAFT_BYTES:,} bytes; not a draft")
+    try:
+        return yaml_read.decode(data)
+    except yaml_read.YamlProblem as exc:
+        raise InputError(f"{path}:{exc.line}:{exc.column}: {exc.message}") from None
+
+
+def hand_written(draft: Draft, rel_path: str) -> Draft:
+    """A draft whose front matter was deleted (or never written) is a person's text: its place
+    (``kind/key.lang.md``) says which job it answers, and it is used as it is."""
+    if draft.meta:
+        return draft
+    kind, _, name = rel_path.rpartition("/")
+    key, _, lang = name.removesuffix(".md").rpartition(".")
+    if not kind or not key or lang not in LANGUAGES:
+        return draft
+    return Draft(draft.path, {"kind": kind, "key": key, "lang": lang, "hand_written": True}, draft.body)
 
 
 def serialize(meta: dict[str, Any], body: str) -> str:
@@ -63,10 +104,10 @@ class DraftStore:
     def read(self, rel_path: str) -> Draft | None:
         path = self.root / rel_path
         try:
-            text = path.read_text(encoding="utf-8")
+            text = read_text(path)
         except FileNotFoundError:
             return None
-        draft = self._seen[str(path)] = parse(text, str(path), self.memo)
+        draft = self._seen[str(path)] = hand_written(parse(text, str(path), self.memo), rel_path)
         return draft
 
     def write(self, rel_path: str, meta: dict[str, Any], body: str) -> Draft:
@@ -81,12 +122,16 @@ class DraftStore:
         drafts: dict[str, Draft] = {}
         if not self.root.is_dir():
             return drafts
-        for dirpath, _, filenames in os.walk(self.root):
+        for dirpath, dirnames, filenames in os.walk(self.root):
+            for name in dirnames:
+                if name.endswith(".md"):
+                    raise InputError(f"{Path(dirpath, name)}:1: a folder where a draft file should be (remove or rename it)")
             for filename in filenames:
                 if not filename.endswith(".md"):
                     continue
                 path = Path(dirpath, filename)
-                draft = self._seen.get(str(path)) or parse(path.read_text(encoding="utf-8"), str(path), self.memo)
+                draft = self._seen.get(str(path)) or hand_written(parse(read_text(path), str(path), self.memo),
+                                                                  path.relative_to(self.root).as_posix())
                 if draft.kind and draft.lang:
                     drafts[f"{draft.kind}/{draft.key}.{draft.lang}"] = draft
         return drafts

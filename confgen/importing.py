@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from confgen import atomic, validate
+from confgen import atomic, one_line, validate
 from confgen.api import InputError
 from confgen.loader import parse_yaml, schema_problems
 from confgen.model import Conference, Room, Session, Speaker, Track
@@ -36,6 +36,7 @@ class Report:
     merged: bool
     changes: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what the import changed in the data to make it fit
 
     def count(self, what: str) -> None:
         self.counts[what] = self.counts.get(what, 0) + 1
@@ -65,6 +66,7 @@ def _blocks(value: Any) -> Any:
 
 
 def import_into(target: Path, data: dict[str, Any]) -> Report:
+    data, notes = one_line.normalise(data)
     data = _blocks(data)
     if target.exists():
         try:
@@ -75,10 +77,10 @@ def import_into(target: Path, data: dict[str, Any]) -> Report:
         document = _yaml().load(text)
         if not isinstance(document, dict):
             raise InputError(f"{target}: not a conference.yaml (the top level must be a mapping)")
-        report = Report(merged=True)
+        report = Report(merged=True, notes=notes)
         merge(document, data, report)
     else:
-        document, report = data, Report(merged=False)
+        document, report = data, Report(merged=False, notes=notes)
         for section in SECTIONS:
             if data.get(section):
                 report.counts[f"{section} added"] = len(data[section])

@@ -11,16 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-import yaml
 from pydantic import ValidationError
 
+from confgen import LANGUAGES, yaml_read
 from confgen.api import InputError
 from confgen.model import Conference
-
-try:  # the C loader is ~10x faster on large programmes; fall back where libyaml is missing
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 Path_ = tuple[str | int, ...]
 
@@ -31,9 +26,11 @@ class Problem:
     line: int
     path: str
     message: str
+    column: int = 0
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
+        where += f":{self.column}" if self.line and self.column else ""
         return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
 
 
@@ -68,64 +65,27 @@ class LineMap:
 
 
 def parse_yaml(text: str, filename: str) -> tuple[Any, LineMap]:
-    """Parse YAML into plain Python data and a map of where each value stands."""
-    loader = _Loader(text)
+    """Parse YAML into plain Python data and a map of where each value stands (see :mod:`confgen.yaml_read`)."""
     try:
-        node = loader.get_single_node()
-    except yaml.MarkedYAMLError as exc:
-        # The context mark is where the broken construct began (an unclosed bracket or quote), which
-        # is where the fix goes; the problem mark is where the parser noticed.
-        mark = exc.context_mark or exc.problem_mark
-        line = mark.line + 1 if mark else 0
-        message = f"invalid YAML: {exc.context + ': ' if exc.context else ''}{exc.problem or exc}"
-        if exc.context_mark and exc.problem_mark and exc.problem_mark.line != exc.context_mark.line:
-            message += f" (noticed at line {exc.problem_mark.line + 1})"
-        raise ValidationFailed([Problem(filename, line, "", message)]) from None
-    except yaml.YAMLError as exc:
-        raise ValidationFailed([Problem(filename, 0, "", f"invalid YAML: {exc}")]) from None
-    finally:
-        loader.dispose()
-    lines: dict[Path_, int] = {}
-    if node is None:
-        return None, LineMap(lines)
-    constructor = _Loader("")
-    try:
-        data = _build(node, (), lines, constructor, filename)
-    finally:
-        constructor.dispose()
+        data, lines = yaml_read.parse(text)
+    except yaml_read.YamlProblem as exc:
+        raise ValidationFailed([Problem(filename, exc.line, dotted(exc.path), exc.message, exc.column)]) from None
     return data, LineMap(lines)
-
-
-def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int], constructor: Any, filename: str) -> Any:
-    lines.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                raise ValidationFailed([Problem(filename, key_node.start_mark.line + 1, dotted(path), "YAML merge keys (<<) are not supported")])
-            key = constructor.construct_object(key_node, deep=True)
-            if not isinstance(key, (str, int, float, bool)) or key is None:
-                raise ValidationFailed([Problem(filename, key_node.start_mark.line + 1, dotted(path), "mapping keys must be plain strings")])
-            key = str(key) if not isinstance(key, str) else key
-            if key in result:
-                raise ValidationFailed([Problem(filename, key_node.start_mark.line + 1, dotted((*path, key)), "duplicate key")])
-            lines[(*path, key)] = key_node.start_mark.line + 1  # a field's line is its key's
-            result[key] = _build(value_node, (*path, key), lines, constructor, filename)
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_build(item, (*path, i), lines, constructor, filename) for i, item in enumerate(node.value)]
-    return constructor.construct_object(node, deep=True)
 
 
 def load_conference(path: Path) -> tuple[Conference, LineMap]:
     """Load and validate the schema of a conference file. Raises :class:`ValidationFailed`."""
     filename = path.name
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"{path}: no such file (run `confgen init` to start a project)") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    try:
+        text = yaml_read.decode(raw)
+    except yaml_read.YamlProblem as exc:
+        raise ValidationFailed([Problem(filename, exc.line, "", exc.message, exc.column)]) from None
     data, lines = parse_yaml(text, filename)
     if not isinstance(data, dict):
         raise ValidationFailed([Problem(filename, 1, "", "the file must be a mapping with at least an `event:` section")])
@@ -146,5 +106,8 @@ def schema_problems(exc: ValidationError, lines: LineMap, filename: str) -> list
             message = "required field is missing"
         elif message.startswith("Value error, "):
             message = message[len("Value error, ") :]
-        problems.append(Problem(filename, lines.line(loc), dotted(loc), message))
+        # A localized value's check names the language at fault ("en: ..."): point at its line.
+        lang = message.split(":", 1)[0] if ":" in message[:4] else None
+        line = lines.line((*loc, lang)) if lang in LANGUAGES else lines.line(loc)
+        problems.append(Problem(filename, line, dotted(loc), message))
     return sorted(problems, key=lambda p: p.line)

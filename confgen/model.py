@@ -22,11 +22,13 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    EmailStr,
     Field,
     HttpUrl,
     PlainSerializer,
     UrlConstraints,
     field_validator,
+    model_validator,
 )
 
 from confgen import LANGUAGES
@@ -46,15 +48,80 @@ def _localized(value: Any) -> Any:
 
 
 def _fill_languages(value: dict[str, str]) -> dict[str, str]:
-    first = next(iter(value.values()))
+    first = next((v for v in value.values() if v), next(iter(value.values())))
     return {lang: value.get(lang) or first for lang in LANGUAGES}
 
 
-Localized = Annotated[dict[str, str], BeforeValidator(_localized), AfterValidator(_fill_languages)]
+#: Longest title, name or room (one line on a page, in a calendar entry, in a <title>).
+MAX_LINE = 200
+#: Longest abstract, bio or description, per language.
+MAX_TEXT = 20_000
+#: Longest event: more days than this is not a conference (and every page lists the days).
+MAX_DAYS = 366
+#: Characters that end a line somewhere (YAML, HTML, iCalendar or a terminal).
+LINE_BREAKS = ("\n", "\r", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
+
+
+def _one_line(value: dict[str, str]) -> dict[str, str]:
+    for lang, text in value.items():
+        if any(mark in text for mark in LINE_BREAKS):
+            raise ValueError(f"{lang}: must be a single line (it has a line break); a title or name is one line")
+        if len(text) > MAX_LINE:
+            raise ValueError(f"{lang}: {len(text)} characters; a title or name has at most {MAX_LINE}")
+    return value
+
+
+def _text(value: dict[str, str]) -> dict[str, str]:
+    for lang, text in value.items():
+        if len(text) > MAX_TEXT:
+            raise ValueError(f"{lang}: {len(text):,} characters; at most {MAX_TEXT:,}")
+    return value
+
+
+def _not_blank(value: dict[str, str]) -> dict[str, str]:
+    if not any(text.strip() for text in value.values()):
+        raise ValueError("must not be empty")
+    return value
+
+
+Localized = Annotated[dict[str, str], BeforeValidator(_localized), AfterValidator(_text), AfterValidator(_fill_languages)]
+#: A title, name or room: one line, not too long.
+Line = Annotated[dict[str, str], BeforeValidator(_localized), AfterValidator(_one_line), AfterValidator(_fill_languages)]
+#: A name that must say something.
+Name = Annotated[dict[str, str], BeforeValidator(_localized), AfterValidator(_one_line), AfterValidator(_not_blank),
+                 AfterValidator(_fill_languages)]
+#: Counts written as numbers: ``true`` is not a capacity.
+Count = Annotated[int, Field(strict=True)]
+#: Money and other amounts: finite (``.inf`` is not a price).
+Amount = Annotated[float, Field(allow_inf_nan=False)]
 Url = Annotated[HttpUrl, PlainSerializer(str, return_type=str)]
 #: A link a person gives (a profile, an email address): http, https or mailto, nothing that runs.
 LinkUrl = Annotated[AnyUrl, UrlConstraints(allowed_schemes=["http", "https", "mailto"]), PlainSerializer(str, return_type=str)]
 Identifier = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=80)]
+
+
+def known_zone(name: Any) -> bool:
+    """An IANA zone name. Directories of the tz database (``America``) and over-long names make
+    ZoneInfo raise OSError, not ZoneInfoNotFoundError."""
+    if not isinstance(name, str) or not name or len(name) > 64:
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
+
+
+def _local(value: Any, zone: ZoneInfo) -> Any:
+    """A moment written with a UTC offset (``09:00:00+08:00``, ``...Z``), as wall-clock time in ``zone``."""
+    if isinstance(value, str) and len(value) <= 64:
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.astimezone(zone).replace(tzinfo=None)
+    return value
 
 
 def tr(value: dict[str, str] | str | None, lang: str) -> str:
@@ -86,55 +153,65 @@ class Level(str, Enum):
 
 
 class Venue(Strict):
-    name: Localized
+    name: Line
     address: Localized
     map_url: Url | None = None
 
 
 class Event(Strict):
-    name: Localized
-    tagline: Localized | None = None
+    name: Line
+    tagline: Line | None = None
     start_date: dt.date
     end_date: dt.date
     timezone: str = "UTC"
-    city: Localized
+    city: Line
     venue: Venue
     url: Url | None = None
-    organizer: Localized | None = None
-    contact_email: str | None = None
+    organizer: Line | None = None
+    contact_email: EmailStr | None = None
 
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Asia/Shanghai)") from None
+        if not known_zone(value):
+            shown = value if len(value) <= 64 else value[:60] + "…"
+            raise ValueError(f"unknown time zone {shown!r} (use an IANA name such as Asia/Shanghai)")
         return value
 
-    @property
+    @field_validator("end_date")
+    @classmethod
+    def _span(cls, value: dt.date, info: Any) -> dt.date:
+        start = info.data.get("start_date")
+        if start is not None and (value - start).days >= MAX_DAYS:
+            raise ValueError(f"the event lasts {(value - start).days + 1:,} days; at most {MAX_DAYS}")
+        return value
+
+    @cached_property
     def days(self) -> list[dt.date]:
         count = (self.end_date - self.start_date).days + 1
         return [self.start_date + dt.timedelta(days=i) for i in range(max(count, 0))]
 
+    def includes(self, day: dt.date) -> bool:
+        return self.start_date <= day <= self.end_date
+
 
 class Track(Strict):
     id: Identifier
-    name: Localized
+    name: Line
     description: Localized | None = None
 
 
 class Room(Strict):
     id: Identifier
-    name: Localized
-    capacity: Annotated[int, Field(gt=0)]
-    floor: Localized | None = None
+    name: Line
+    capacity: Annotated[Count, Field(gt=0, le=1_000_000)]
+    floor: Line | None = None
     workshop: bool = False
     main: bool = False
 
 
 class Link(Strict):
-    label: str
+    label: Annotated[str, Field(max_length=MAX_LINE, pattern=r"^[^\n\r]*$")]
     url: LinkUrl
 
 
@@ -145,9 +222,9 @@ class Window(Strict):
 
 class Speaker(Strict):
     id: Identifier
-    name: Localized
-    affiliation: Localized | None = None
-    title: Localized | None = None
+    name: Name
+    affiliation: Line | None = None
+    title: Line | None = None
     bio: Localized | None = None  # untrusted: written by the speaker
     links: list[Link] = []
     available: list[Window] = []  # empty: available for the whole event
@@ -155,7 +232,7 @@ class Speaker(Strict):
 
 class Session(Strict):
     id: Identifier
-    title: Localized
+    title: Line
     abstract: Localized | None = None  # untrusted: written by the submitter
     type: SessionType = SessionType.talk
     track: Identifier | None = None
@@ -165,8 +242,8 @@ class Session(Strict):
     room: Identifier | None = None
     start: dt.datetime | None = None
     end: dt.datetime | None = None
-    duration: Annotated[int, Field(gt=0, le=600)] | None = None  # minutes; for unscheduled sessions
-    expected_audience: Annotated[int, Field(ge=0)] | None = None
+    duration: Annotated[Count, Field(gt=0, le=600)] | None = None  # minutes; for unscheduled sessions
+    expected_audience: Annotated[Count, Field(ge=0, le=10_000_000)] | None = None
     pinned: bool = False
 
     @field_validator("language")
@@ -190,7 +267,7 @@ class Session(Strict):
 class Break(Strict):
     start: dt.datetime
     end: dt.datetime
-    title: Localized
+    title: Line
 
 
 class SponsorTier(str, Enum):
@@ -203,7 +280,7 @@ class SponsorTier(str, Enum):
 
 
 class Sponsor(Strict):
-    name: Localized
+    name: Line
     tier: SponsorTier
     url: Url | None = None
     description: Localized | None = None
@@ -211,17 +288,17 @@ class Sponsor(Strict):
 
 class Ticket(Strict):
     id: Identifier
-    name: Localized
-    price: Annotated[float, Field(ge=0)]
-    currency: str = "CNY"
+    name: Line
+    price: Annotated[Amount, Field(ge=0, le=1e9)]
+    currency: Annotated[str, Field(pattern=r"^[A-Za-z]{3}$")] = "CNY"
     sale_start: dt.date | None = None
     sale_end: dt.date | None = None
     description: Localized | None = None
-    quota: Annotated[int, Field(ge=0)] | None = None
+    quota: Annotated[Count, Field(ge=0, le=10_000_000)] | None = None
 
 
 class Hotel(Strict):
-    name: Localized
+    name: Line
     address: Localized | None = None
     distance: Localized | None = None
     url: Url | None = None
@@ -262,11 +339,13 @@ class ProviderSettings(Strict):
     api_key_env: str = "OPENAI_API_KEY"
     temperature: Annotated[float, Field(ge=0, le=2)] = 0.3
     max_tokens: Annotated[int, Field(gt=0)] = 1500
-    timeout: Annotated[float, Field(gt=0)] = 60.0
+    timeout: Annotated[Amount, Field(gt=0)] = 60.0
+    #: Seconds to keep retrying a server that is down or answers 5xx before a job fails.
+    retry_for: Annotated[Amount, Field(ge=0, le=86_400)] = 300.0
     concurrency: Annotated[int, Field(ge=1, le=256)] = 4
     seed: int | None = 0
-    price_per_1k_input: Annotated[float, Field(ge=0)] | None = None
-    price_per_1k_output: Annotated[float, Field(ge=0)] | None = None
+    price_per_1k_input: Annotated[Amount, Field(ge=0)] | None = None
+    price_per_1k_output: Annotated[Amount, Field(ge=0)] | None = None
 
 
 class GateSettings(Strict):
@@ -291,6 +370,33 @@ class Conference(Strict):
     provider: ProviderSettings = ProviderSettings()
     gates: GateSettings = GateSettings()
     extensions: dict[str, Any] = {}  # free-form settings owned by plugins, keyed by plugin name
+
+    @model_validator(mode="before")
+    @classmethod
+    def _local_times(cls, data: Any) -> Any:
+        """Times are compared and shown as the venue's wall-clock time; exports write them with
+        offsets, so those are converted here, before a naive and an aware time ever meet."""
+        if not isinstance(data, dict) or not isinstance(data.get("event"), dict):
+            return data
+        zone_name = data["event"].get("timezone", "UTC")
+        if not known_zone(zone_name):
+            return data  # reported by Event
+        zone = ZoneInfo(zone_name)
+        data = dict(data)
+
+        def convert(items: Any, *keys: str) -> Any:
+            if not isinstance(items, list):
+                return items
+            return [{**item, **{k: _local(item[k], zone) for k in keys if k in item}} if isinstance(item, dict) else item
+                    for item in items]
+
+        for section in ("sessions", "breaks"):
+            if section in data:
+                data[section] = convert(data[section], "start", "end")
+        if isinstance(data.get("speakers"), list):
+            data["speakers"] = [{**s, "available": convert(s["available"], "start", "end")}
+                                if isinstance(s, dict) and "available" in s else s for s in data["speakers"]]
+        return data
 
     @property
     def tz(self) -> ZoneInfo:

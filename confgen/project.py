@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from confgen import validate
+from confgen import project_files, validate
 from confgen.api import ContentKind, InputError
 from confgen.loader import LineMap, Problem, ValidationFailed, load_conference
 from confgen.memo import Memo
@@ -64,9 +64,13 @@ def open_project(root: Path | str, *, check: bool = True) -> Project:
     if not (root / CONFERENCE_FILE).is_file():
         raise InputError(f"{root}: no {CONFERENCE_FILE} here (run `confgen init {root}` to start a project)")
     conference, lines = load_conference(root / CONFERENCE_FILE)
+    if check:
+        project_files.folders(root)
     plugins = Plugins(root)
     project = Project(root, conference, lines, plugins, Templates(root / "templates", root / STATE_DIR / "templates"))
     if check:
+        project_files.templates(root / "templates")
+        project_files.drafts(project.content_dir, project.memo)
         issues = validate.check(conference)
         for answer in plugins.pm.hook.confgen_validate(conference=conference):
             issues.extend(answer or [])

@@ -24,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
-from confgen import atomic
+from confgen import atomic, fact_changes
 from confgen.api import ChatRequest, Completion, ConfgenError, Draft, Finding, GateContext, Job, Provider, ProviderError, stable_hash
 from confgen.cache import Cache
 from confgen.drafts import DraftStore
@@ -41,6 +41,8 @@ MAX_BACKOFF = 60.0
 #: Longest total waiting for one call across its retries.
 MAX_TOTAL_WAIT = 180.0
 FIRST_BACKOFF = 0.25
+#: Longest wait between tries while a server is down: it is noticed soon after it comes back.
+MAX_OUTAGE_BACKOFF = 10.0
 #: A Retry-After this long means the quota is spent: every call waits, not just the one refused.
 #: Shorter hints (OpenAI's retry-after-ms) only pace the call that got them.
 SHARED_PAUSE_MIN = 1.0
@@ -92,6 +94,7 @@ class Outcome:
     tokens_out: int = 0
     retries: int = 0
     calls: int = 0
+    details: list[str] = field(default_factory=list)  # e.g. the facts that changed under a kept draft
 
 
 @dataclass
@@ -203,14 +206,20 @@ class Runner:
         """None when the job must be drafted; otherwise why not."""
         if existing is None or self.force:
             return None
-        if existing.edited:
-            return Outcome(job, "kept", message="edited by hand (use --force to replace)")
         meta = existing.meta
+        if existing.edited:
+            return self._kept(job, meta)
         if meta.get("input_hash") != job.input_hash(self.version(job, meta.get("provider", OFFLINE))):
             return None
         if self.require_provider and (meta.get("provider"), meta.get("model")) != (self.provider.name, self.provider.model):
             return None
         return Outcome(job, "fresh")
+
+    def _kept(self, job: Job, meta: dict) -> Outcome:
+        """A person's text is kept; what it was drafted from may have moved under it since."""
+        same = meta.get("input_hash") == job.input_hash(self.version(job, meta.get("provider", OFFLINE)))
+        kept = fact_changes.kept(meta, job.facts, same)
+        return Outcome(job, "kept", needs_review=kept.needs_review, message=kept.message, details=kept.changes)
 
     def request(self, job: Job, feedback: list[tuple[str, list[Finding]]] = ()) -> ChatRequest:
         kind = self.project.kinds[job.kind]
@@ -350,6 +359,8 @@ class Runner:
             return cached
         tries = 0
         waited = 0.0
+        outage_since: float | None = None  # time.monotonic() of the first failure of this outage
+        outage_waited = 0.0
         while True:
             if self._stop.is_set():
                 raise Stopped("interrupted before this job finished")
@@ -358,13 +369,22 @@ class Runner:
                 completion, seconds = self._attempt(request, job, outcome, priority=-tries)
             except ProviderError as exc:
                 delay = self._backoff(tries, exc.retry_after)
-                if not exc.retryable or tries >= MAX_TRIES or waited + delay > MAX_TOTAL_WAIT:
+                if exc.outage:  # retried by time, not by count: a server down for minutes comes back
+                    outage_since = time.monotonic() if outage_since is None else outage_since
+                    delay = min(delay, MAX_OUTAGE_BACKOFF)
+                    # slept time counts too, so that a test's instant sleep still ends the outage
+                    spent = max(time.monotonic() - outage_since, outage_waited)
+                    gave_up = spent + delay > self.settings.retry_for
+                    outage_waited += delay
+                else:
+                    gave_up = tries >= MAX_TRIES or waited + delay > MAX_TOTAL_WAIT
+                if not exc.retryable or gave_up:
                     advice = "" if not exc.retryable else " — the server kept failing; run the command again later"
                     raise ProviderError(f"{exc} (after {tries} {'try' if tries == 1 else 'tries'}){advice}") from exc
                 if exc.retry_after is not None and delay >= SHARED_PAUSE_MIN:
                     self._pause_all(delay)
                 outcome.retries += 1
-                waited += delay
+                waited += 0 if exc.outage else delay
                 self.sleep(delay)
                 continue
             outcome.tokens_in += completion.tokens_in
@@ -415,6 +435,7 @@ class Runner:
         }
         if drafted_by:
             meta["drafted_by"] = drafted_by
+        meta["facts"] = fact_changes.snapshot(job.facts)  # to say what changed if a person edits it
         if findings:
             meta["gates"] = [f"{f.gate}: {f.message}" for f in findings]
         self.store.write(job.path, meta, text)

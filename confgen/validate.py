@@ -59,7 +59,7 @@ def dates(conference: Conference) -> Iterator[Issue]:
             continue
         if session.end <= session.start:
             yield f"sessions.{index}.end", f"ends ({session.end:%Y-%m-%d %H:%M}) before or when it starts ({session.start:%H:%M})"
-        if session.start.date() not in event.days or session.end.date() not in event.days:
+        if not event.includes(session.start.date()) or not event.includes(session.end.date()):
             yield f"sessions.{index}.start", (
                 f"{session.start:%Y-%m-%d %H:%M} is outside the event ({event.start_date} to {event.end_date})"
             )

@@ -107,15 +107,15 @@ def test_frab_xml_import(tmp_path):
 
 @pytest.mark.parametrize(("fmt", "name", "content", "expected"), [
     ("pretalx", "broken.json", '{"schedule": {\n  "conference": [1,\n}', "broken.json:3:1: invalid JSON"),
-    ("pretalx", "empty.json", '{"schedule": {"version": "1"}}', "empty.json: $.schedule.conference: required field is missing"),
+    ("pretalx", "empty.json", '{"schedule": {"version": "1"}}', "empty.json:1: $.schedule.conference: required field is missing"),
     ("frab-json", "bad-date.json", json.dumps({"schedule": {"conference": {"title": "X", "days": [{"rooms": {"Hall": [
         {"date": "yesterday", "duration": "00:30", "title": "T"}]}}]}}}),
-     "bad-date.json: $.schedule.conference.days[0].rooms.Hall[0].date: not an ISO date-time"),
+     "bad-date.json:1: $.schedule.conference.days[0].rooms.Hall[0].date: not an ISO date-time"),
     ("frab-xml", "broken.xml", "<schedule>\n<conference>\n</schedule>", "broken.xml:3: invalid XML"),
     ("frab-xml", "notitle.xml", "<schedule><conference><acronym>abcd</acronym></conference>\n<day/></schedule>",
      "notitle.xml:1: <conference>: missing <title>"),
     ("sessionize", "speaker.json", json.dumps({"sessions": [{"id": "1", "title": "T", "speakers": ["nobody"]}], "speakers": []}),
-     "speaker.json: $.sessions[0].speakers[0]: unknown speaker id 'nobody'"),
+     "speaker.json:1: $.sessions[0].speakers[0]: unknown speaker id 'nobody'"),
 ])
 def test_bad_input_says_where(tmp_path, fmt, name, content, expected):
     path = tmp_path / name

@@ -154,15 +154,15 @@ def test_one_failing_job_does_not_stop_the_others(mini_project, server):
     point_at(mini_project, server)
     broken = "talks/t1.zh"
 
-    def responder(request):
-        return error(500, "this one is cursed")(request) if request["_job"] == broken else ok()(request)
+    def responder(request):  # a refusal that is not an outage: retried a bounded number of times
+        return error(429, "this one is cursed")(request) if request["_job"] == broken else ok()(request)
 
     server.responder = responder
     summary = run(mini_project, server, no_wait=True)
     failed = summary.of("failed")
     assert [o.job.id for o in failed] == [broken] and summary.count("drafted") == 9
     assert server.calls_by_job()[broken] == MAX_TRIES
-    assert "500" in failed[0].message and "run the command again later" in failed[0].message
+    assert "429" in failed[0].message and "run the command again later" in failed[0].message
     assert not (mini_project / "content/talks/t1.zh.md").exists()
 
     server.responder = ok()

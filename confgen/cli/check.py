@@ -9,7 +9,9 @@ from typing import Annotated, Optional
 
 import typer
 
+from confgen import yaml_read
 from confgen.api import ConfgenError, GateContext, InputError
+from confgen.drafts import read_text
 from confgen.cli.app import app
 from confgen.cli.console import out
 from confgen.gates import gates_for, run_gates
@@ -37,19 +39,17 @@ def find_project(explicit: Path | None, files: list[Path]) -> Project | None:
     return None
 
 
-def split_front_matter(text: str) -> tuple[dict, str, int]:
+def split_front_matter(text: str, path: Path | str = "") -> tuple[dict, str, int]:
     """(meta, body, lines before the body): line numbers in findings are the file's."""
-    import yaml
-
     if not text.startswith("---\n"):
         return {}, text, 0
     end = text.find("\n---\n", 3)
     if end < 0:
         return {}, text, 0
     try:
-        meta = yaml.safe_load(text[4:end + 1]) or {}
-    except yaml.YAMLError:
-        meta = {}
+        meta = yaml_read.parse(text[4:end + 1])[0] or {}
+    except yaml_read.YamlProblem as exc:  # line 1 is the opening ---
+        raise InputError(f"{path}:{exc.line + 1}: front matter: {exc.message}") from None
     offset = text[: end + 5].count("\n")
     return (meta if isinstance(meta, dict) else {}), text[end + 5:], offset
 
@@ -71,10 +71,10 @@ def collect(paths: list[Path]) -> list[Path]:
 
 def check_file(path: Path, project: Project | None, gates) -> list[dict]:
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not UTF-8 text") from None
-    meta, body, offset = split_front_matter(text)
+        text = read_text(path)
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    meta, body, offset = split_front_matter(text, path)
     lang = str(meta.get("lang") or guess_lang(body))
     kind = meta.get("kind")
     required: list[str] = []

@@ -52,6 +52,8 @@ def import_(
     for warning in caught:
         err.print(f"note: {warning.message}", markup=False)
     report = import_into(output, data)
+    for line in report.notes:
+        err.print(f"note: {line}", markup=False)
     for line in report.changes:
         out.print(line, markup=False)
     out.print(f"{'merged into' if report.merged else 'wrote'} {output}: {report.summary}", markup=False)

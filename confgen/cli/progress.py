@@ -44,6 +44,8 @@ def print_summary(summary: Summary, price_in: float | None = None, price_out: fl
     err.print(line + f" · {summary.seconds:.1f}s", markup=False)
     for outcome in summary.of("kept"):
         err.print(f"kept {outcome.job.path}: {outcome.message}", markup=False)
+        for detail in outcome.details:
+            err.print(f"    {detail}", markup=False)
     for outcome in summary.review:
         err.print(f"needs review {outcome.job.path}: {outcome.message}", markup=False)
     # One cause (a wrong key, a server down) often fails many jobs: say it once, with the jobs.

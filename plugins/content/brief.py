@@ -84,6 +84,11 @@ def confgen_content_kinds():
 
 @hookimpl
 def confgen_validate(conference: Conference):
+    settings = conference.extensions.get("brief")
+    if settings is not None and not isinstance(settings, dict):
+        return [("extensions.brief", "must be a mapping (for example `nav: false`)")]
+    if settings and not isinstance(settings.get("nav", True), bool):
+        return [("extensions.brief.nav", f"must be true or false, not {settings['nav']!r}")]
     try:
         budget.solve(conference, conference.site.default_language)
     except budget.BudgetError as exc:

@@ -14,7 +14,7 @@ HEADING = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 INLINE_CODE = re.compile(r"(`+)[^`\n].*?\1")
 INLINE_MATH = re.compile(r"\$(?=\S)[^$\n]+?(?<=\S)\$(?!\d)|\\\(.+?\\\)")
 URL = re.compile(r"(?:https?|ftp)://[^\s<>()\[\]\"'`]+|www\.[A-Za-z0-9-]+\.[^\s<>()\[\]\"'`]+", re.I)
-EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 TRAILING = ".,;:!?)]}>'\"。，；：！？）》」』"
 
 

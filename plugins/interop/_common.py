@@ -13,10 +13,10 @@ import re
 import unicodedata
 import warnings
 from typing import Any, Iterable
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from confgen.api import InputError
-from confgen.model import SessionType
+from confgen.model import SessionType, known_zone
 
 PLACEHOLDER = "TBA"
 DEFAULT_CAPACITY = 100
@@ -35,23 +35,74 @@ def load_json(content: bytes, filename: str) -> Any:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(f"{filename}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        line = content.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (content.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise InputError(f"{filename}:{line}:{column}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"{filename}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
+    except RecursionError:
+        line, column = _deepest(text)
+        raise InputError(f"{filename}:{line}:{column}: invalid JSON: nested more than {MAX_JSON_DEPTH} levels deep") from None
+    except ValueError as exc:  # an integer longer than Python converts (4,300 digits)
+        digits = LONG_NUMBER.search(text)
+        line, column = _position(text, digits.start() if digits else 0)
+        raise InputError(f"{filename}:{line}:{column}: invalid JSON: a number too long to read ({exc})".split(";")[0]) from None
+
+
+#: A schedule is a few levels deep; deeper input is refused before Python's own recursion limit.
+MAX_JSON_DEPTH = 200
+LONG_NUMBER = re.compile(r"-?\d{1000,}")
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[{]|[\]}]')
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _deepest(text: str) -> tuple[int, int]:
+    """Where the nesting first goes past :data:`MAX_JSON_DEPTH`."""
+    depth = 0
+    for match in _JSON_TOKEN.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                return _position(text, match.start())
+        elif token in "]}":
+            depth -= 1
+    return 1, 1
 
 
 class Node:
     """A JSON value and the path that leads to it, so that every complaint says where."""
 
-    def __init__(self, value: Any, filename: str, path: str = "$"):
+    def __init__(self, value: Any, filename: str, path: str = "$", source: str = "", keys: tuple = ()):
         self.value = value
         self.filename = filename
         self.path = path
+        self.source = source  # the JSON text, to find a line for a complaint
+        self.keys = keys
 
     def fail(self, message: str) -> InputError:
-        return InputError(f"{self.filename}: {self.path}: {message}")
+        line = self.line()
+        return InputError(f"{self.filename}:{line}: {self.path}: {message}" if line else f"{self.filename}: {self.path}: {message}")
+
+    def line(self) -> int:
+        """The line of this value's key: each key of the path searched after the one before it,
+        which finds the right one for the usual shapes of an export (0 when not found)."""
+        offset, found = 0, 0
+        for key in self.keys:
+            if isinstance(key, int):
+                continue
+            match = re.compile(re.escape(json.dumps(key, ensure_ascii=False)) + r"\s*:").search(self.source, offset)
+            if match is None:
+                match = re.compile(re.escape(json.dumps(key)) + r"\s*:").search(self.source, offset)
+            if match is None:
+                return found and self.source.count("\n", 0, offset) + 1
+            offset, found = match.start(), 1
+        return self.source.count("\n", 0, offset) + 1 if found else 0
 
     def child(self, key: str | int) -> "Node":
         step = f"[{key}]" if isinstance(key, int) else (f".{key}" if re.fullmatch(r"[A-Za-z_$][\w$]*", key) else f"[{json.dumps(key, ensure_ascii=False)}]")
@@ -59,7 +110,7 @@ class Node:
             value = self.list()[key]
         else:
             value = self.dict().get(key)
-        return Node(value, self.filename, self.path + step)
+        return Node(value, self.filename, self.path + step, self.source, (*self.keys, key))
 
     def dict(self) -> dict:
         if not isinstance(self.value, dict):
@@ -77,7 +128,7 @@ class Node:
     def req(self, key: str) -> "Node":
         node = self.child(key)
         if node.value is None or node.value == "":
-            raise InputError(f"{self.filename}: {node.path}: required field is missing")
+            raise node.fail("required field is missing")
         return node
 
     def str(self, key: str, default: str = "") -> str:
@@ -137,12 +188,12 @@ class Ids:
 
 
 def zone(name: str | None, node: Node | None = None) -> ZoneInfo:
-    try:
+    if known_zone(name or "UTC"):
         return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        if node is not None:
-            raise node.fail(f"unknown time zone {name!r}") from None
-        raise InputError(f"unknown time zone {name!r}") from None
+    shown = name if not isinstance(name, str) or len(name) <= 64 else name[:60] + "…"
+    if node is not None:
+        raise node.fail(f"unknown time zone {shown!r}")
+    raise InputError(f"unknown time zone {shown!r}")
 
 
 def parse_moment(node: Node, tz: ZoneInfo) -> dt.datetime:

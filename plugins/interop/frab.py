@@ -37,10 +37,18 @@ class _Where:
 
     def text(self, el, tag: str, required: bool = False) -> str:
         child = el.find(tag)
-        value = (child.text or "").strip() if child is not None else ""
+        value = self.whole_text(child).strip() if child is not None else ""
         if required and not value:
             raise self.fail(el, f"missing <{tag}>")
         return value
+
+    def whole_text(self, el) -> str:
+        """All the text of ``el``. Entities are not expanded (untrusted input), and lxml keeps an
+        unexpanded one as a child node: ``.text`` alone would silently end the text there."""
+        for inner in el.iter():
+            if inner is not el and not isinstance(inner.tag, str) and inner.tag is etree.Entity:
+                raise self.fail(el, f"the entity {inner.text} is not expanded in a schedule; write its text out")
+        return "".join(el.itertext())
 
     def node(self, el, tag: str) -> Node:
         """A Node so the shared time parsers can complain with this file's line."""
@@ -101,7 +109,7 @@ def _event(where: _Where, el, room_name: str, day, tz, ignored: dict[str, int]) 
         raise where.fail(el, "has no duration")
     persons = []
     for person in el.iterfind("persons/person"):
-        name = (person.text or "").strip()
+        name = where.whole_text(person).strip()
         if not name:
             raise where.fail(person, "a person needs a name")
         persons.append(Person(name=name, url=person.get("url") or ""))

@@ -14,7 +14,7 @@ PERSON_FIELDS = {"id", "guid", "code", "name", "public_name", "biography", "url"
 
 
 def read(content: bytes, filename: str) -> Program:
-    root = Node(load_json(content, filename), filename)
+    root = Node(load_json(content, filename), filename, source=content.decode("utf-8-sig"))
     conference = root.req("schedule").req("conference")
     conf = conference.dict()
     timezone = conference.str("time_zone_name", "UTC") or "UTC"

@@ -28,7 +28,7 @@ SPEAKER_FIELDS = {"id", "firstName", "lastName", "fullName", "bio", "tagLine", "
 
 
 def load(content: bytes, filename: str) -> dict[str, Any]:
-    root = Node(load_json(content, filename), filename)
+    root = Node(load_json(content, filename), filename, source=content.decode("utf-8-sig"))
     root.dict()
     tz = zone("UTC")  # wall-clock times stay as they are
     ignored: dict[str, int] = {}

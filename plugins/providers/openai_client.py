@@ -85,7 +85,7 @@ class OpenAIProvider:
             raise ProviderError(f"no answer from {self.where} within {self.settings.timeout:g}s "
                                 "(raise provider.timeout for slow models)", retryable=True) from None
         except openai.APIConnectionError as exc:
-            raise ProviderError(f"cannot reach {self.where}: {exc.__cause__ or exc}", retryable=True) from None
+            raise ProviderError(f"cannot reach {self.where}: {exc.__cause__ or exc}", outage=True) from None
         except openai.APIStatusError as exc:
             raise self._status_error(exc) from None
         except (openai.APIResponseValidationError, ValueError) as exc:
@@ -113,7 +113,7 @@ class OpenAIProvider:
         status = exc.status_code
         detail = _server_message(exc)
         if status in RETRYABLE_STATUS or status >= 500:
-            return ProviderError(f"{self.where} answered {status}: {detail}", retryable=True,
+            return ProviderError(f"{self.where} answered {status}: {detail}", retryable=True, outage=status >= 500,
                                  retry_after=retry_after(exc.response.headers))
         if status == 401:
             hint = f"check the key in {self.key_source}"
