@@ -19,6 +19,7 @@ import pluggy
 from confgen.memo import Memo, pure  # noqa: F401  (part of the plugin API)
 from confgen.model import Conference, tr
 from confgen.sanitize import untrusted_markdown
+from confgen.typography import format_prose, prose_runs, typeset  # noqa: F401  (part of the plugin API)
 
 if TYPE_CHECKING:
     from confgen.templates import Templates

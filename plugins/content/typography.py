@@ -1,0 +1,76 @@
+"""The typography gate: what autocorrect would still change in a draft's prose (confgen typesets
+every draft it writes, so this speaks of hand edits and ``confgen check`` on any file), plus what
+autocorrect cannot see: doubled words (「上海上海」), two date styles in one text, full-width
+punctuation in English, "studys"-style plurals."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from confgen.api import Finding, GateContext, format_prose, hookimpl, prose_runs
+
+GATE = "typography"
+CJK = "\u3400-\u4dbf\u4e00-\u9fff"
+#: A run of two to six Chinese characters written twice in a row: 「上海上海」, 「社区社区」.
+DOUBLED_ZH = re.compile(rf"([{CJK}]{{2,6}})\1")
+DOUBLED_EN = re.compile(r"\b([A-Za-z]{2,})\s+\1\b", re.IGNORECASE)
+#: English words legitimately doubled ("that that" is rare enough to flag; these are not).
+DOUBLED_OK = {"had", "is", "that"}
+ISO_DATE = re.compile(r"(?<![\d-])\d{4}-\d{2}-\d{2}(?![\d-])")
+LONG_DATE = {
+    "zh": re.compile(r"(?:\d{4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日"),
+    "en": re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+                     r"\s+\d{1,2}\b"),
+}
+FULL_WIDTH = re.compile(r"[，。：；！？（）【】「」『』、]")
+BAD_PLURAL = re.compile(r"\b[A-Za-z]*[bcdfghjklmnpqrstvwxz]ys\b")
+BAD_PLURAL_OK = {"ys"}
+
+
+def _prose_lines(text: str) -> Iterable[tuple[int, str]]:
+    number = 1
+    for prose, chunk in prose_runs(text):
+        lines = chunk.splitlines()
+        if prose:
+            for offset, line in enumerate(lines):
+                # Inline code and inline math are not prose either.
+                yield number + offset, re.sub(r"`[^`]*`|\$[^$\n]+\$", " ", line)
+        number += len(lines)
+
+
+def findings(text: str, lang: str) -> Iterable[Finding]:
+    """What is wrong with the typography of ``text`` (a draft body in ``lang``)."""
+    for number, line in _prose_lines(text):
+        if format_prose(line) != line:
+            # A warning: confgen typesets every draft it writes, so only a hand edit can carry this.
+            yield Finding(GATE, f"spacing or punctuation: “{line.strip()[:60]}” → “{format_prose(line).strip()[:60]}”",
+                          number, "warning")
+        for match in DOUBLED_ZH.finditer(line):
+            yield Finding(GATE, f"doubled word “{match.group(0)}”", number)
+        for match in DOUBLED_EN.finditer(line):
+            if match.group(1).lower() not in DOUBLED_OK:
+                yield Finding(GATE, f"doubled word “{match.group(0)}”", number)
+        if lang == "en":
+            # Full-width punctuation belongs to Chinese text; a Chinese title quoted in English is fine.
+            bare = re.sub(rf"[{CJK}][^A-Za-z]*", "", line)
+            for match in FULL_WIDTH.finditer(bare):
+                yield Finding(GATE, f"full-width “{match.group(0)}” in English text", number)
+                break
+            for match in BAD_PLURAL.finditer(line):
+                if match.group(0).lower() not in BAD_PLURAL_OK:
+                    yield Finding(GATE, f"misspelt plural “{match.group(0)}”", number)
+    prose = "\n".join(line for _, line in _prose_lines(text))
+    long_date = LONG_DATE.get(lang)
+    if long_date and ISO_DATE.search(prose) and long_date.search(prose):
+        yield Finding(GATE, f"two date styles (“{ISO_DATE.search(prose).group(0)}” and "
+                            f"“{long_date.search(prose).group(0)}”); write dates one way")
+
+
+def typography(ctx: GateContext) -> Iterable[Finding]:
+    yield from findings(ctx.text, ctx.lang)
+
+
+@hookimpl
+def confgen_gates():
+    return {GATE: typography}
