@@ -32,7 +32,7 @@ from confgen_plugins.content.questions import parse as parse_questions  # noqa: 
 from confgen_plugins.content.sections import normalize  # noqa: E402
 from confgen_plugins.content.typography import findings  # noqa: E402
 
-SENTENCE_END = re.compile(r"(?<=[。！？；])|(?<=[.!?;])\s+")
+SENTENCE_END = re.compile(r"(?<=[。！？])|(?<=[.!?])\s+")
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 
@@ -48,7 +48,7 @@ def sentences(body: str) -> list[str]:
     found = []
     for line in prose.splitlines():
         line = re.sub(r"^\s*(?:#+|[-*]|\d+[.)])\s+", "", line).strip()
-        if line.startswith(("|", "<", "!!!", "???")):
+        if line.startswith(("|", "<", "!!!", "???")) or re.fullmatch(r"\*\*[^*]+\*\*\s*[:：]?", line):
             continue
         found.extend(s for s in (normalize(part) for part in SENTENCE_END.split(line)) if len(s) >= 8)
     return found
