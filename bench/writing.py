@@ -4,8 +4,9 @@ the reference event and of a synthetic event.
 Run: python bench/writing.py [--sessions 200 --rooms 10 --speakers 120]
 
 Per content kind and language it prints
-- recurring: the share of sentences (outside code, diagrams and formulas) that appear word for
-  word in more than one draft of that kind (target <= 10 %; kinds with a single draft are skipped);
+- recurring: the share of sentences (prose only: not headings, label fields such as
+  "**Difficulty**: beginner", tables, code, diagrams or formulas) that appear word for word in more
+  than one draft of that kind (target <= 10 %; kinds with a single draft are skipped);
 - for the question bank, questions against distinct reference answers (target: equal);
 - typography findings of the typography gate (target 0);
 - article lengths (Chinese characters for zh, words for en).
@@ -47,8 +48,11 @@ def sentences(body: str) -> list[str]:
     prose = "".join(chunk for is_prose, chunk in prose_runs(body) if is_prose)
     found = []
     for line in prose.splitlines():
-        line = re.sub(r"^\s*(?:#+|[-*]|\d+[.)])\s+", "", line).strip()
-        if line.startswith(("|", "<", "!!!", "???")) or re.fullmatch(r"\*\*[^*]+\*\*\s*[:：]?", line):
+        if re.match(r"^\s*#", line):  # headings are the kind's required structure, not prose
+            continue
+        line = re.sub(r"^\s*(?:[-*]|\d+[.)])\s+", "", line).strip()
+        # Tables, HTML, admonitions and label fields ("**Difficulty**: beginner") are not prose.
+        if line.startswith(("|", "<", "!!!", "???")) or re.fullmatch(r"\*\*[^*]+\*\*\s*[:：]?\s*\S{0,16}", line):
             continue
         found.extend(s for s in (normalize(part) for part in SENTENCE_END.split(line)) if len(s) >= 8)
     return found

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
-from confgen.api import ContentKind, Job, Page, RenderContext, hookimpl
+from confgen.api import ContentKind, Job, Page, RenderContext, hookimpl, stable_hash
 from confgen.model import Conference, tr
-from confgen_plugins.content.topics import topic
+from confgen_plugins.content.topics import tools, topic
 
 SECTIONS = {
     "zh": ["摘要", "1 背景介绍", "2 核心概念与联系", "3 核心方法与步骤", "4 数学模型与公式", "5 项目实践",
@@ -20,15 +20,46 @@ SECTIONS = {
 
 def track_facts(conference: Conference, track, lang: str) -> dict:
     sessions = [s for s in conference.sessions if s.track == track.id]
+    material = topic(track.id, lang, conference)
+    catalogue = tools(lang, conference)
     return {
         "event": tr(conference.event.name, lang), "track_id": track.id, "track": tr(track.name, lang),
         "description": tr(track.description, lang),
         "sessions": [{"id": s.id, "title": tr(s.title, lang), "type": s.type.value, "level": s.level.value,
-                      "speakers": [tr(conference.speaker(p).name, lang) for p in s.speakers]} for s in sessions],
+                      "speakers": [tr(conference.speaker(p).name, lang) for p in s.speakers],
+                      "covers": covers(material, abstract_text(s))} for s in sessions],
         "references": [r.model_dump(mode="json") for r in conference.references],
         "author": tr(conference.site.author, lang),
-        "topic": topic(track.id, lang),
+        "topic": material,
+        # Tools the track's abstracts name, with what they are (from the tools catalogue).
+        "tools": {name: about for name, about in catalogue.items()
+                  if any(_names(name, abstract_text(s)) for s in sessions)},
+        # Drafts read the abstracts (the topics they list): a changed abstract redrafts them.
+        "abstracts": stable_hash(*(abstract_text(s) for s in sessions)),
     }
+
+
+def abstract_text(session) -> str:
+    """Both languages of an abstract, for matching words (never shown: abstracts are untrusted)."""
+    return " ".join(filter(None, [tr(session.abstract, "zh"), tr(session.abstract, "en")])) if session.abstract else ""
+
+
+def covers(material: dict, text: str) -> list[str]:
+    """The ids of the concept-graph nodes whose keywords the text mentions."""
+    lowered = text.lower()
+
+    def mentions(word: str) -> bool:
+        word = word.lower()
+        if word.isascii():  # a Latin keyword starts a word: "eval" finds "evaluation", not "medieval"
+            return re.search(rf"(?<![a-z0-9]){re.escape(word)}", lowered) is not None
+        return word in lowered
+
+    return [node["id"] for node in material.get("nodes", [])
+            if any(mentions(str(word)) for word in node.get("keywords", []))]
+
+
+def _names(name: str, text: str) -> bool:
+    return re.search(rf"(?<![\w-]){re.escape(name)}(?![\w])", text) is not None
 
 
 class Articles(ContentKind):

@@ -30,9 +30,8 @@ def session_facts(conference: Conference, session: Session, lang: str) -> dict:
             for s in (conference.speaker(i) for i in session.speakers) if s
         ],
         "event": tr(conference.event.name, lang),
-        # What the page's facts box does not show: practical notes and the topics the abstract lists.
+        # What the page's facts box does not show: the practical notes of the session.
         "notes": practical(conference, session, lang),
-        "topics": topics(tr(session.abstract, lang), lang),
         "next_in_track": next_in_track(conference, session, lang),
     }
 
@@ -91,6 +90,12 @@ def json_ld(conference: Conference, session: Session, lang: str) -> str:
 
 class Talks(ContentKind):
     name = "talks"
+
+    def offline(self, job: Job, conference: Conference, templates) -> str:
+        # The topics an abstract lists are pieces of untrusted text: read from the job's
+        # untrusted abstract here, never put among the facts.
+        return templates.render(f"offline/{self.name}.{job.lang}.md.j2", conference=conference, job=job, lang=job.lang,
+                                facts=job.facts, topics=topics(job.untrusted.get("abstract") or "", job.lang))
 
     def plan(self, conference: Conference):
         for session in conference.sessions:

@@ -28,23 +28,24 @@ BAD_PLURAL = re.compile(r"\b[A-Za-z]*[bcdfghjklmnpqrstvwxz]ys\b")
 BAD_PLURAL_OK = {"ys"}
 
 
-def _prose_lines(text: str) -> Iterable[tuple[int, str]]:
+def _prose_lines(text: str) -> Iterable[tuple[int, str, str]]:
+    """``(line number, line, line without inline code and math)`` of every prose line."""
     number = 1
     for prose, chunk in prose_runs(text):
         lines = chunk.splitlines()
         if prose:
             for offset, line in enumerate(lines):
-                # Inline code and inline math are not prose either.
-                yield number + offset, re.sub(r"`[^`]*`|\$[^$\n]+\$", " ", line)
+                yield number + offset, line, re.sub(r"`[^`]*`|\$[^$\n]+\$", " ", line)
         number += len(lines)
 
 
 def findings(text: str, lang: str) -> Iterable[Finding]:
     """What is wrong with the typography of ``text`` (a draft body in ``lang``)."""
-    for number, line in _prose_lines(text):
-        if format_prose(line) != line:
+    for number, original, line in _prose_lines(text):
+        # autocorrect knows inline code and math: it judges the line as written.
+        if format_prose(original) != original:
             # A warning: confgen typesets every draft it writes, so only a hand edit can carry this.
-            yield Finding(GATE, f"spacing or punctuation: “{line.strip()[:60]}” → “{format_prose(line).strip()[:60]}”",
+            yield Finding(GATE, f"spacing or punctuation: “{original.strip()[:60]}” → “{format_prose(original).strip()[:60]}”",
                           number, "warning")
         for match in DOUBLED_ZH.finditer(line):
             yield Finding(GATE, f"doubled word “{match.group(0)}”", number)
@@ -60,7 +61,7 @@ def findings(text: str, lang: str) -> Iterable[Finding]:
             for match in BAD_PLURAL.finditer(line):
                 if match.group(0).lower() not in BAD_PLURAL_OK:
                     yield Finding(GATE, f"misspelt plural “{match.group(0)}”", number)
-    prose = "\n".join(line for _, line in _prose_lines(text))
+    prose = "\n".join(line for _, _, line in _prose_lines(text))
     long_date = LONG_DATE.get(lang)
     if long_date and ISO_DATE.search(prose) and long_date.search(prose):
         yield Finding(GATE, f"two date styles (“{ISO_DATE.search(prose).group(0)}” and "
