@@ -17,11 +17,14 @@ DOUBLED_ZH = re.compile(rf"([{CJK}]{{2,6}})\1")
 DOUBLED_EN = re.compile(r"\b([A-Za-z]{2,})\s+\1\b", re.IGNORECASE)
 #: English words legitimately doubled ("that that" is rare enough to flag; these are not).
 DOUBLED_OK = {"had", "is", "that"}
-ISO_DATE = re.compile(r"(?<![\d-])\d{4}-\d{2}-\d{2}(?![\d-])")
-LONG_DATE = {
-    "zh": re.compile(r"(?:\d{4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日"),
-    "en": re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)"
-                     r"\s+\d{1,2}\b"),
+MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+#: The ways a date gets written, per language; a text should use one.
+DATE_STYLES = {
+    "zh": {"ISO": re.compile(r"(?<![\d-])\d{4}-\d{2}-\d{2}(?![\d-])"),
+           "年月日": re.compile(r"(?:\d{4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日")},
+    "en": {"ISO": re.compile(r"(?<![\d-])\d{4}-\d{2}-\d{2}(?![\d-])"),
+           "Month D": re.compile(rf"\b{MONTH}\s+\d{{1,2}}\b"),
+           "D Month": re.compile(rf"\b\d{{1,2}}\s+{MONTH}\b")},
 }
 FULL_WIDTH = re.compile(r"[，。：；！？（）【】「」『』、]")
 BAD_PLURAL = re.compile(r"\b[A-Za-z]*[bcdfghjklmnpqrstvwxz]ys\b")
@@ -62,10 +65,11 @@ def findings(text: str, lang: str) -> Iterable[Finding]:
                 if match.group(0).lower() not in BAD_PLURAL_OK:
                     yield Finding(GATE, f"misspelt plural “{match.group(0)}”", number)
     prose = "\n".join(line for _, _, line in _prose_lines(text))
-    long_date = LONG_DATE.get(lang)
-    if long_date and ISO_DATE.search(prose) and long_date.search(prose):
-        yield Finding(GATE, f"two date styles (“{ISO_DATE.search(prose).group(0)}” and "
-                            f"“{long_date.search(prose).group(0)}”); write dates one way")
+    used = [(style, match.group(0)) for style, pattern in DATE_STYLES.get(lang, {}).items()
+            for match in [pattern.search(prose)] if match]
+    if len(used) > 1:
+        yield Finding(GATE, "dates written in more than one style (" + ", ".join(f"“{example}”" for _, example in used)
+                      + "); write them one way")
 
 
 def typography(ctx: GateContext) -> Iterable[Finding]:
