@@ -85,7 +85,8 @@ def _clean(items: list[str], lead: re.Pattern, tail: re.Pattern, longest: int, w
         items[-1] = tail.sub("", items[-1]).strip()
     size = (lambda i: len(i.split())) if words else len
     not_topic = EN_NOT_TOPIC if words else ZH_NOT_TOPIC
-    if not items or any(not i or size(i) > longest or size(i) < 2 or not_topic.search(i) for i in items):
+    shortest = 1 if words else 2
+    if not items or any(not i or size(i) > longest or size(i) < shortest or not_topic.search(i) for i in items):
         return []
     return items
 
