@@ -246,6 +246,12 @@ class ContentKind:
         """The draft's Markdown body from the facts alone (the embedded offline drafter)."""
         return templates.render(f"offline/{self.name}.{job.lang}.md.j2", conference=conference, job=job, lang=job.lang, facts=job.facts)
 
+    def offline_inputs(self, job: Job, conference: Conference) -> Any:
+        """What ``offline`` reads beyond the job (say, the abstracts of a track's sessions), JSON-able.
+        It is hashed into the offline draft's version only: a change redrafts the offline draft
+        and never calls a model again."""
+        return None
+
     def pages(self, ctx: RenderContext) -> Iterable[Page | Asset]:
         return ()
 

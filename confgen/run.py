@@ -193,7 +193,9 @@ class Runner:
         templates = self.project.templates
         if provider_name == OFFLINE:
             name = f"offline/{kind.name}.{job.lang}.md.j2"
-            return templates.version(name) if templates.exists(name) else ""
+            version = templates.version(name) if templates.exists(name) else ""
+            extra = kind.offline_inputs(job, self.project.conference)
+            return version if extra is None else stable_hash(version, extra)
         return template_version(kind, job.lang, templates)
 
     def cache_key(self, request: ChatRequest, job: Job) -> str:

@@ -101,3 +101,24 @@ extensions:
     job = next(iter(project.kinds["articles"].plan(project.conference)))
     assert job.facts["topic"]["concept"] in ("分词", "tokenization")
     assert job.facts["topic"]["formula"]  # the rest of the packaged material stays
+
+
+def test_an_edited_abstract_redrafts_the_offline_track_drafts_that_read_it(tmp_path):
+    from confgen.pipeline import drafting
+
+    root = write_project(tmp_path / "p", MINI_CONFERENCE)
+
+    def drafted() -> set[str]:
+        work = drafting(open_project(root), offline=True)
+        summary = work.runner.run(work.jobs)
+        return {o.job.id for o in summary.of("drafted")}
+
+    assert "articles/devtech.en" in drafted()
+    assert drafted() == set()
+    text = (root / "conference.yaml").read_text(encoding="utf-8")
+    (root / "conference.yaml").write_text(
+        text.replace("en: PagedAttention and batching explained.", "en: PagedAttention and batching with LoRA adapters."),
+        encoding="utf-8")
+    again = drafted()
+    assert {"articles/devtech.en", "questions/devtech.en", "talks/t1.en"} <= again
+    assert not any(job.startswith(("articles/foundations", "speakers/")) for job in again)

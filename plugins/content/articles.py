@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from confgen.api import ContentKind, Job, Page, RenderContext, hookimpl, stable_hash
+from confgen.api import ContentKind, Job, Page, RenderContext, hookimpl
 from confgen.model import Conference, tr
 from confgen_plugins.content.topics import tools, topic
 
@@ -20,23 +20,33 @@ SECTIONS = {
 
 def track_facts(conference: Conference, track, lang: str) -> dict:
     sessions = [s for s in conference.sessions if s.track == track.id]
-    material = topic(track.id, lang, conference)
-    catalogue = tools(lang, conference)
     return {
         "event": tr(conference.event.name, lang), "track_id": track.id, "track": tr(track.name, lang),
         "description": tr(track.description, lang),
         "sessions": [{"id": s.id, "title": tr(s.title, lang), "type": s.type.value, "level": s.level.value,
-                      "speakers": [tr(conference.speaker(p).name, lang) for p in s.speakers],
-                      "covers": covers(material, abstract_text(s))} for s in sessions],
+                      "speakers": [tr(conference.speaker(p).name, lang) for p in s.speakers]} for s in sessions],
         "references": [r.model_dump(mode="json") for r in conference.references],
         "author": tr(conference.site.author, lang),
-        "topic": material,
-        # Tools the track's abstracts name, with what they are (from the tools catalogue).
+        "topic": topic(track.id, lang, conference),
+    }
+
+
+def from_abstracts(conference: Conference, track_id: str, lang: str, material: dict) -> dict:
+    """What the offline drafter reads from a track's abstracts: for each session the concept-graph
+    nodes its abstract mentions (``covers``), and the catalogued tools the abstracts name. Kept out
+    of the facts: editing an abstract must not make a model redraft a track's articles."""
+    sessions = [s for s in conference.sessions if s.track == track_id]
+    catalogue = tools(lang, conference)
+    return {
+        "covers": {s.id: covers(material, abstract_text(s)) for s in sessions},
         "tools": {name: about for name, about in catalogue.items()
                   if any(_names(name, abstract_text(s)) for s in sessions)},
-        # Drafts read the abstracts (the topics they list): a changed abstract redrafts them.
-        "abstracts": stable_hash(*(abstract_text(s) for s in sessions)),
     }
+
+
+def offline_inputs(conference: Conference, track_id: str, lang: str) -> list:
+    """The abstracts and tool descriptions a track's offline drafts read (hashed into their version)."""
+    return [[abstract_text(s) for s in conference.sessions if s.track == track_id], tools(lang, conference)]
 
 
 def abstract_text(session) -> str:
@@ -72,6 +82,15 @@ class Articles(ContentKind):
                 key = track.id if number == 1 else f"{track.id}-{number}"
                 for lang in ("zh", "en"):
                     yield Job(self.name, key, lang, facts=track_facts(conference, track, lang) | {"number": number})
+
+    def offline(self, job: Job, conference: Conference, templates) -> str:
+        read = from_abstracts(conference, job.facts["track_id"], job.lang, job.facts["topic"])
+        sessions = [{**s, "covers": read["covers"].get(s["id"], [])} for s in job.facts["sessions"]]
+        return templates.render(f"offline/{self.name}.{job.lang}.md.j2", conference=conference, job=job, lang=job.lang,
+                                facts=job.facts, sessions=sessions, tools=read["tools"])
+
+    def offline_inputs(self, job: Job, conference: Conference):
+        return offline_inputs(conference, job.facts["track_id"], job.lang)
 
     def pages(self, ctx: RenderContext):
         section = ctx.tr({"zh": "技术文章", "en": "Articles"})
