@@ -5,7 +5,8 @@ Run: python bench/writing.py [--sessions 200 --rooms 10 --speakers 120]
 
 Per content kind and language it prints
 - recurring: the share of sentences (prose only: not headings, label fields such as
-  "**Difficulty**: beginner", tables, code, diagrams or formulas) that appear word for word in more
+  "**Difficulty**: beginner", list items with no ending punctuation, tables, code, diagrams or
+  formulas) that appear word for word in more
   than one draft of that kind (target <= 10 %; kinds with a single draft are skipped);
 - for the question bank, questions against distinct reference answers (target: equal);
 - typography findings of the typography gate (target 0);
@@ -50,7 +51,10 @@ def sentences(body: str) -> list[str]:
     for line in prose.splitlines():
         if re.match(r"^\s*#", line):  # headings are the kind's required structure, not prose
             continue
-        line = re.sub(r"^\s*(?:[-*]|\d+[.)])\s+", "", line).strip()
+        item = re.match(r"^\s*(?:[-*]|\d+[.)])\s+", line)
+        line = line[item.end():].strip() if item else line.strip()
+        if item and not re.search(r"[.!?。！？；;:：]\s*$", line):
+            continue  # a list item without an ending is a label ("- chunking"), not a sentence
         # Tables, HTML, admonitions and label fields ("**Difficulty**: beginner") are not prose.
         if line.startswith(("|", "<", "!!!", "???")) or re.fullmatch(r"\*\*[^*]+\*\*\s*[:：]?\s*\S{0,16}", line):
             continue
