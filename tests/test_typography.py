@@ -38,7 +38,8 @@ def test_typeset_text_has_no_spacing_findings():
 
 
 def test_the_gate_reports_what_autocorrect_cannot_fix():
-    assert ("error", "doubled word “上海上海”") in messages("会场位于上海上海张江科创会议中心。", "zh")
+    assert ("error", "doubled word “张江科创张江科创”") in messages("会场位于张江科创张江科创会议中心。", "zh")
+    assert messages("正文内容很长很长。", "zh") == []  # reduplication is Chinese, not a typo
     assert any("doubled word" in m for _, m in messages("Meet the the speakers.", "en"))
     assert any("more than one style" in m for _, m in messages("开幕 2026-06-12，闭幕 6 月 13 日。", "zh"))
     assert any("more than one style" in m for _, m in messages("Opens 2026-06-12, closes June 13.", "en"))
@@ -50,6 +51,14 @@ def test_the_gate_reports_what_autocorrect_cannot_fix():
 def test_the_gate_accepts_clean_text():
     assert messages("Three case studies on June 12 and June 13; the talk 大模型基础 is in Chinese.", "en") == []
     assert messages("6 月 12 日与 6 月 13 日，谢谢大家。", "zh") == []
+
+
+def test_a_doubled_name_of_the_facts_is_caught(reference_copy):
+    from confgen.project import open_project as opened
+
+    conference = opened(reference_copy).conference
+    found = [f.message for f in typography(GateContext(text="会场位于上海上海张江。", lang="zh", conference=conference))]
+    assert found == ["doubled word “上海上海”"]
 
 
 def test_model_drafts_are_typeset_where_they_are_written(mini_project):

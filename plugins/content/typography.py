@@ -9,10 +9,15 @@ import re
 from typing import Iterable
 
 from confgen.api import Finding, GateContext, format_prose, hookimpl, prose_runs
+from confgen.model import tr
 
 GATE = "typography"
 CJK = "\u3400-\u4dbf\u4e00-\u9fff"
-#: A run of two to six Chinese characters written twice in a row: 「上海上海」, 「社区社区」.
+CJK_CHAR = re.compile(f"[{CJK}]")
+URL = re.compile(r"https?://[^\s\u3000-\u303f\uff00-\uffef]+\s?")
+#: A run of Chinese characters written twice in a row: 「上海上海」, 「社区社区」. Two-character
+#: reduplication is often meant (「很长很长」, 「研究研究」): a two-character run counts only when it
+#: is part of a name in the facts (the city, the venue, the organizer...).
 DOUBLED_ZH = re.compile(rf"([{CJK}]{{2,6}})\1")
 DOUBLED_EN = re.compile(r"\b([A-Za-z]{2,})\s+\1\b", re.IGNORECASE)
 #: English words legitimately doubled ("that that" is rare enough to flag; these are not).
@@ -42,16 +47,35 @@ def _prose_lines(text: str) -> Iterable[tuple[int, str, str]]:
         number += len(lines)
 
 
-def findings(text: str, lang: str) -> Iterable[Finding]:
+def _without_urls(line: str) -> str:
+    return URL.sub("", line)
+
+
+def _names(conference) -> str:
+    """Every name of the facts, in both languages, joined: where a doubled pair is a real mistake."""
+    if conference is None:
+        return ""
+    event = conference.event
+    values = [event.name, event.city, event.venue.name, event.organizer]
+    values += [t.name for t in conference.tracks] + [r.name for r in conference.rooms]
+    values += [p.name for p in conference.speakers] + [p.affiliation for p in conference.speakers]
+    return "\n".join(text for value in values if value for text in (tr(value, "zh"), tr(value, "en")) if text)
+
+
+def findings(text: str, lang: str, conference=None) -> Iterable[Finding]:
     """What is wrong with the typography of ``text`` (a draft body in ``lang``)."""
+    names = _names(conference)
     for number, original, line in _prose_lines(text):
-        # autocorrect knows inline code and math: it judges the line as written.
-        if format_prose(original) != original:
+        # autocorrect knows inline code and math: it judges the line as written. It speaks of
+        # Chinese text only, and a space it would remove between a URL and the punctuation after
+        # it is kept on purpose (the link must not swallow the punctuation).
+        if CJK_CHAR.search(original) and _without_urls(format_prose(original)) != _without_urls(original):
             # A warning: confgen typesets every draft it writes, so only a hand edit can carry this.
             yield Finding(GATE, f"spacing or punctuation: “{original.strip()[:60]}” → “{format_prose(original).strip()[:60]}”",
                           number, "warning")
         for match in DOUBLED_ZH.finditer(line):
-            yield Finding(GATE, f"doubled word “{match.group(0)}”", number)
+            if len(match.group(1)) > 2 or match.group(1) in names:
+                yield Finding(GATE, f"doubled word “{match.group(0)}”", number)
         for match in DOUBLED_EN.finditer(line):
             if match.group(1).lower() not in DOUBLED_OK:
                 yield Finding(GATE, f"doubled word “{match.group(0)}”", number)
@@ -73,7 +97,7 @@ def findings(text: str, lang: str) -> Iterable[Finding]:
 
 
 def typography(ctx: GateContext) -> Iterable[Finding]:
-    yield from findings(ctx.text, ctx.lang)
+    yield from findings(ctx.text, ctx.lang, ctx.conference)
 
 
 @hookimpl
