@@ -122,3 +122,16 @@ def test_an_edited_abstract_redrafts_the_offline_track_drafts_that_read_it(tmp_p
     again = drafted()
     assert {"articles/devtech.en", "questions/devtech.en", "talks/t1.en"} <= again
     assert not any(job.startswith(("articles/foundations", "speakers/")) for job in again)
+
+
+def test_the_brief_explains_break_even_with_and_without_sponsors_and_the_empty_ticket(reference):
+    from confgen_plugins.content import budget
+
+    plan = budget.solve(reference.conference, "en").as_facts()
+    text = draft(reference, "brief", "brief", "en")
+    assert f"{plan['break_even']:,} attendees cover the costs" in text
+    assert f"Without a single sponsor it takes {plan['break_even_without_sponsors']:,}" in text
+    assert plan["break_even_without_sponsors"] > plan["break_even"]
+    assert "Why the plan sells no Student tickets" in text
+    zh = draft(reference, "brief", "brief", "zh")
+    assert "往届" not in zh and "上海上海" not in zh
