@@ -19,6 +19,7 @@ import pluggy
 from confgen.memo import Memo, pure  # noqa: F401  (part of the plugin API)
 from confgen.model import Conference, tr
 from confgen.sanitize import untrusted_markdown
+from confgen.typography import format_prose, prose_runs, typeset  # noqa: F401  (part of the plugin API)
 
 if TYPE_CHECKING:
     from confgen.templates import Templates
@@ -248,6 +249,12 @@ class ContentKind:
     def offline(self, job: Job, conference: Conference, templates: "Templates") -> str:
         """The draft's Markdown body from the facts alone (the embedded offline drafter)."""
         return templates.render(f"offline/{self.name}.{job.lang}.md.j2", conference=conference, job=job, lang=job.lang, facts=job.facts)
+
+    def offline_inputs(self, job: Job, conference: Conference) -> Any:
+        """What ``offline`` reads beyond the job (say, the abstracts of a track's sessions), JSON-able.
+        It is hashed into the offline draft's version only: a change redrafts the offline draft
+        and never calls a model again."""
+        return None
 
     def pages(self, ctx: RenderContext) -> Iterable[Page | Asset]:
         return ()

@@ -31,6 +31,7 @@ from confgen.drafts import DraftStore
 from confgen.gates import errors, run_gates, gates_for
 from confgen.model import ProviderSettings
 from confgen.project import Project
+from confgen.typography import typeset
 from confgen.prompt import build_request, template_version
 
 OFFLINE = "offline"
@@ -195,7 +196,9 @@ class Runner:
         templates = self.project.templates
         if provider_name == OFFLINE:
             name = f"offline/{kind.name}.{job.lang}.md.j2"
-            return templates.version(name) if templates.exists(name) else ""
+            version = templates.version(name) if templates.exists(name) else ""
+            extra = kind.offline_inputs(job, self.project.conference)
+            return version if extra is None else stable_hash(version, extra)
         return template_version(kind, job.lang, templates)
 
     def cache_key(self, request: ChatRequest, job: Job) -> str:
@@ -326,7 +329,7 @@ class Runner:
         for _ in range(self.project.conference.gates.max_attempts):
             request = self.request(job, feedback)
             completion = self._call(request, job, outcome)
-            text = completion.text
+            text = typeset(completion.text)  # drafts are typeset before the gates see them
             findings = self._check(job, text)
             if not errors(findings):
                 self._write(job, text, self.provider.name, self.provider.model, findings, False)
@@ -341,7 +344,7 @@ class Runner:
 
     def _offline_text(self, job: Job) -> str:
         kind = self.project.kinds[job.kind]
-        return kind.offline(job, self.project.conference, self.project.templates)
+        return typeset(kind.offline(job, self.project.conference, self.project.templates))
 
     def _check(self, job: Job, text: str) -> list[Finding]:
         kind = self.project.kinds[job.kind]

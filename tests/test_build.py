@@ -147,9 +147,11 @@ def test_changing_one_abstract_redrafts_only_its_jobs(mini_project):
     conf.write_text(conf.read_text("utf-8").replace("PagedAttention and batching explained.", "Continuous batching explained."), "utf-8")
     time.sleep(0.01)
     result = confgen("generate", str(mini_project))
-    assert "1 new" in result.stderr, result.stderr
-    changed = [p.name for p, m in before.items() if p.stat().st_mtime_ns != m]
-    assert changed == ["t1.en.md"]
+    # The talk, and the offline article and question bank of its track, which read the abstracts.
+    assert "5 new" in result.stderr, result.stderr
+    changed = sorted(str(p.relative_to(mini_project / "content")) for p, m in before.items() if p.stat().st_mtime_ns != m)
+    assert changed == ["articles/devtech.en.md", "articles/devtech.zh.md", "questions/devtech.en.md",
+                       "questions/devtech.zh.md", "talks/t1.en.md"]
 
 
 # -- plugins ------------------------------------------------------------------------------------

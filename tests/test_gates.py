@@ -72,7 +72,8 @@ def test_grounding_accepts_the_facts_in_every_form(gates, mini):
     text = ("Test DevCon runs on Friday 12 June 2026 and June 13, 2026 (2026-06-12 to 2026-06-13) in Shanghai.\n"
             "The keynote starts at 09:00 (9 am) in the Main Hall; the Standard ticket is 999 CNY (¥999).\n"
             "Details: https://testdevcon.example.org/ or hi@testdevcon.example.org.\n")
-    assert findings(gates, text, conference=mini.conference) == []
+    # The text writes its dates in three styles on purpose; the typography gate would say so.
+    assert findings({k: g for k, g in gates.items() if k != "typography"}, text, conference=mini.conference) == []
     zh = "测试开发者大会 2026 年 6 月 12 日（周五）上午 9 点开幕，地点在上海测试会议中心主会场，标准票 999 元。主讲：李娜（星河智能）。\n"
     assert findings(gates, zh, lang="zh", conference=mini.conference) == []
 

@@ -7,7 +7,7 @@ import re
 
 from confgen.api import ContentKind, Job, Page, RenderContext, hookimpl
 from confgen.model import Conference, tr
-from confgen_plugins.content.topics import topic
+from confgen_plugins.content.topics import tools, topic
 
 SECTIONS = {
     "zh": ["摘要", "1 背景介绍", "2 核心概念与联系", "3 核心方法与步骤", "4 数学模型与公式", "5 项目实践",
@@ -27,8 +27,49 @@ def track_facts(conference: Conference, track, lang: str) -> dict:
                       "speakers": [tr(conference.speaker(p).name, lang) for p in s.speakers]} for s in sessions],
         "references": [r.model_dump(mode="json") for r in conference.references],
         "author": tr(conference.site.author, lang),
-        "topic": topic(track.id, lang),
+        "topic": topic(track.id, lang, conference),
     }
+
+
+def from_abstracts(conference: Conference, track_id: str, lang: str, material: dict) -> dict:
+    """What the offline drafter reads from a track's abstracts: for each session the concept-graph
+    nodes its abstract mentions (``covers``), and the catalogued tools the abstracts name. Kept out
+    of the facts: editing an abstract must not make a model redraft a track's articles."""
+    sessions = [s for s in conference.sessions if s.track == track_id]
+    catalogue = tools(lang, conference)
+    return {
+        "covers": {s.id: covers(material, abstract_text(s)) for s in sessions},
+        "tools": {name: about for name, about in catalogue.items()
+                  if any(_names(name, abstract_text(s)) for s in sessions)},
+    }
+
+
+def offline_inputs(conference: Conference, track_id: str, lang: str) -> list:
+    """The abstracts and tool descriptions a track's offline drafts read (hashed into their version)."""
+    return [[abstract_text(s) for s in conference.sessions if s.track == track_id], tools(lang, conference)]
+
+
+def abstract_text(session) -> str:
+    """Both languages of an abstract, for matching words (never shown: abstracts are untrusted)."""
+    return " ".join(filter(None, [tr(session.abstract, "zh"), tr(session.abstract, "en")])) if session.abstract else ""
+
+
+def covers(material: dict, text: str) -> list[str]:
+    """The ids of the concept-graph nodes whose keywords the text mentions."""
+    lowered = text.lower()
+
+    def mentions(word: str) -> bool:
+        word = word.lower()
+        if word.isascii():  # a Latin keyword starts a word: "eval" finds "evaluation", not "medieval"
+            return re.search(rf"(?<![a-z0-9]){re.escape(word)}", lowered) is not None
+        return word in lowered
+
+    return [node["id"] for node in material.get("nodes", [])
+            if any(mentions(str(word)) for word in node.get("keywords", []))]
+
+
+def _names(name: str, text: str) -> bool:
+    return re.search(rf"(?<![\w-]){re.escape(name)}(?![\w])", text) is not None
 
 
 class Articles(ContentKind):
@@ -41,6 +82,15 @@ class Articles(ContentKind):
                 key = track.id if number == 1 else f"{track.id}-{number}"
                 for lang in ("zh", "en"):
                     yield Job(self.name, key, lang, facts=track_facts(conference, track, lang) | {"number": number})
+
+    def offline(self, job: Job, conference: Conference, templates) -> str:
+        read = from_abstracts(conference, job.facts["track_id"], job.lang, job.facts["topic"])
+        sessions = [{**s, "covers": read["covers"].get(s["id"], [])} for s in job.facts["sessions"]]
+        return templates.render(f"offline/{self.name}.{job.lang}.md.j2", conference=conference, job=job, lang=job.lang,
+                                facts=job.facts, sessions=sessions, tools=read["tools"])
+
+    def offline_inputs(self, job: Job, conference: Conference):
+        return offline_inputs(conference, job.facts["track_id"], job.lang)
 
     def pages(self, ctx: RenderContext):
         section = ctx.tr({"zh": "技术文章", "en": "Articles"})

@@ -32,6 +32,8 @@ def brief_facts(conference: Conference, lang: str) -> dict:
         "days": len(conference.event.days),
         "tracks": [tr(t.name, lang) for t in conference.tracks], "types": dict(sorted(types.items())),
         "sessions": len(conference.sessions),
+        "levels": dict(sorted(Counter(s.level.value for s in conference.sessions).items())),
+        "languages": dict(sorted(Counter(s.language for s in conference.sessions).items())),
         "rooms": [{"name": tr(r.name, lang), "capacity": r.capacity} for r in conference.rooms],
         "tickets": [{"name": tr(t.name, lang), "price": t.price, "currency": t.currency, "quota": t.quota,
                      "sale_start": t.sale_start.isoformat() if t.sale_start else None,

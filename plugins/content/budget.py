@@ -118,6 +118,10 @@ class Plan:
     break_even: int | None  # attendees; None when a ticket does not cover its own catering
     fill_rate: float  # attendance / capacity, in percent
     numbers: list[float] = field(default_factory=list)  # every figure the page shows
+    #: The brief's explanations: break-even when no sponsor package sells, catering per attendee
+    #: over the event, and what each ticket brings per seat once that catering is paid.
+    break_even_without_sponsors: int | None = None
+    head_cost: float = 0.0
 
     def as_facts(self) -> dict:
         """The plan as JSON-able facts (hashed into the brief's job)."""
@@ -130,6 +134,14 @@ class Plan:
             "addons": lines(self.addons), "sponsors": lines(self.sponsors), "channels": lines(self.channels),
             "costs": lines(self.costs), "revenue": self.revenue, "cost": self.cost, "net": self.net,
             "break_even": self.break_even, "fill_rate": self.fill_rate,
+            "break_even_without_sponsors": self.break_even_without_sponsors, "head_cost": self.head_cost,
+            "margins": {l.id: round(l.unit - self.head_cost, 2) for l in self.tickets},
+            "sponsor_revenue": round(sum(l.total for l in self.sponsors), 2),
+            "sponsor_share": round(100.0 * sum(l.total for l in self.sponsors) / self.revenue, 1) if self.revenue else 0.0,
+            "per_attendee": round(sum(l.total for l in self.tickets + self.addons) / self.attendance, 2)
+            if self.attendance else 0.0,
+            "per_attendee_after_catering": round(sum(l.total for l in self.tickets + self.addons) / self.attendance
+                                                 - self.head_cost, 2) if self.attendance else 0.0,
         }
 
 
@@ -277,6 +289,9 @@ def solve(conference: Conference, lang: str = "en") -> Plan | None:
         tickets=ticket_lines, addons=addon_lines, sponsors=sponsor_lines, channels=channel_lines, costs=cost_lines,
         revenue=revenue, cost=cost, net=round(revenue - cost, 2), break_even=break_even,
         fill_rate=round(100.0 * attendance / capacity, 1),
+        break_even_without_sponsors=_break_even(attendance, ticket_lines, addon_lines, [], cost - head_cost * attendance,
+                                                head_cost),
+        head_cost=round(float(head_cost), 2),
     )
     return _with_numbers(plan)
 

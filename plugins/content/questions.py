@@ -22,8 +22,9 @@ from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 
 from confgen.api import ContentKind, Job, Memo, Page, RenderContext, hookimpl, pure
-from confgen.model import Conference
-from confgen_plugins.content.articles import track_facts
+from confgen.model import Conference, tr
+from confgen_plugins.content.articles import from_abstracts, offline_inputs, track_facts
+from confgen_plugins.content.notes import topics
 from confgen_plugins.content.sections import HEADING, find, headings, normalize
 
 SECTIONS = {"zh": ["概念题", "面试题", "编程题"], "en": ["Concept questions", "Interview questions", "Programming questions"]}
@@ -137,6 +138,19 @@ class Questions(ContentKind):
         for track in conference.tracks:
             for lang in ("zh", "en"):
                 yield Job(self.name, track.id, lang, facts=track_facts(conference, track, lang))
+
+    def offline(self, job: Job, conference: Conference, templates) -> str:
+        # The topics each abstract lists are pieces of untrusted text: read here for the offline
+        # draft, never put among the facts.
+        listed = {s.id: topics(tr(s.abstract, job.lang), job.lang) for s in conference.sessions
+                  if s.track == job.key}
+        read = from_abstracts(conference, job.key, job.lang, job.facts["topic"])
+        sessions = [{**s, "covers": read["covers"].get(s["id"], [])} for s in job.facts["sessions"]]
+        return templates.render(f"offline/{self.name}.{job.lang}.md.j2", conference=conference, job=job, lang=job.lang,
+                                facts=job.facts, sessions=sessions, topics=listed)
+
+    def offline_inputs(self, job: Job, conference: Conference):
+        return offline_inputs(conference, job.key, job.lang)
 
     def pages(self, ctx: RenderContext):
         section = ctx.tr({"zh": "题库", "en": "Question bank"})

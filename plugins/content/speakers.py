@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from confgen.api import ContentKind, Job, Page, RenderContext, hookimpl
 from confgen.model import Conference, tr
+from confgen_plugins.content.notes import roles
 
 
 class Speakers(ContentKind):
@@ -15,7 +16,10 @@ class Speakers(ContentKind):
             for lang in ("zh", "en"):
                 talks = [
                     {"id": s.id, "title": tr(s.title, lang), "type": s.type.value,
-                     "start": s.start.isoformat() if s.start else None}
+                     "start": s.start.isoformat() if s.start else None,
+                     "role": roles(conference, s)[speaker.id],
+                     "with": [{"name": tr(p.name, lang), "role": roles(conference, s)[p.id]}
+                              for p in (conference.speaker(i) for i in s.speakers if i != speaker.id) if p]}
                     for s in conference.sessions_of(speaker.id)
                 ]
                 facts = {"id": speaker.id, "name": tr(speaker.name, lang), "affiliation": tr(speaker.affiliation, lang),

@@ -7,12 +7,14 @@ import json
 
 from confgen.api import ContentKind, Job, Page, RenderContext, hookimpl
 from confgen.model import Conference, Session, tr
+from confgen_plugins.content.notes import practical, roles, topics
 
 
 def session_facts(conference: Conference, session: Session, lang: str) -> dict:
     """The facts of a session a writer may state, JSON-able (they are hashed into the job)."""
     track = conference.track(session.track)
     room = conference.room(session.room)
+    role = roles(conference, session)
     return {
         "id": session.id,
         "title": tr(session.title, lang),
@@ -24,11 +26,26 @@ def session_facts(conference: Conference, session: Session, lang: str) -> dict:
         "start": session.start.isoformat() if session.start else None,
         "end": session.end.isoformat() if session.end else None,
         "speakers": [
-            {"id": s.id, "name": tr(s.name, lang), "affiliation": tr(s.affiliation, lang)}
+            {"id": s.id, "name": tr(s.name, lang), "affiliation": tr(s.affiliation, lang), "role": role[s.id]}
             for s in (conference.speaker(i) for i in session.speakers) if s
         ],
         "event": tr(conference.event.name, lang),
+        # What the page's facts box does not show: the practical notes of the session.
+        "notes": practical(conference, session, lang),
+        "next_in_track": next_in_track(conference, session, lang),
     }
+
+
+def next_in_track(conference: Conference, session: Session, lang: str) -> dict | None:
+    """The track's next session after this one starts, in any room: where a reader goes next."""
+    if session.track is None or session.start is None:
+        return None
+    later = sorted((s for s in conference.sessions if s.track == session.track and s.start and s.id != session.id
+                    and s.start > session.start), key=lambda s: (s.start, s.id))
+    if not later:
+        return None
+    # Only its title: the facts gate reads a room or time in a talk's text as this session's own.
+    return {"id": later[0].id, "title": tr(later[0].title, lang)}
 
 
 def json_ld(conference: Conference, session: Session, lang: str) -> str:
@@ -73,6 +90,12 @@ def json_ld(conference: Conference, session: Session, lang: str) -> str:
 
 class Talks(ContentKind):
     name = "talks"
+
+    def offline(self, job: Job, conference: Conference, templates) -> str:
+        # The topics an abstract lists are pieces of untrusted text: read from the job's
+        # untrusted abstract here, never put among the facts.
+        return templates.render(f"offline/{self.name}.{job.lang}.md.j2", conference=conference, job=job, lang=job.lang,
+                                facts=job.facts, topics=topics(job.untrusted.get("abstract") or "", job.lang))
 
     def plan(self, conference: Conference):
         for session in conference.sessions:
