@@ -28,9 +28,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from confgen import schedule as rules  # noqa: E402
+from confgen.agenda import rules  # noqa: E402
 from confgen.model import Conference  # noqa: E402
-from confgen.solver import Infeasible, Plan, solve  # noqa: E402
+from confgen.agenda.solver import Infeasible, Plan, solve  # noqa: E402
 
 SLOTS_PER_DAY = 8
 TIME_LIMITS = {40: 5.0, 200: 5.0, 800: 60.0}

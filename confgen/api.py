@@ -18,10 +18,10 @@ import pluggy
 
 from confgen.memo import Memo, pure  # noqa: F401  (part of the plugin API)
 from confgen.model import Conference, tr
-from confgen.sanitize import untrusted_markdown
+from confgen.render.sanitize import untrusted_markdown
 
 if TYPE_CHECKING:
-    from confgen.templates import Templates
+    from confgen.render.templates import Templates
 
 hookimpl = pluggy.HookimplMarker("confgen")
 T = TypeVar("T")

@@ -8,15 +8,15 @@ from pathlib import Path
 from contextlib import nullcontext
 from typing import Callable, ContextManager
 
-from confgen import mkdocs_builds
+from confgen.sitebuild import mkdocs_processes as mkdocs_builds
 from confgen.api import Job
 from confgen.model import ProviderSettings
-from confgen.plan import plan
-from confgen.project import Project, open_project
-from confgen.providers import choose, make_provider
-from confgen.render import Rendered, render
-from confgen.run import OFFLINE, Listener, Runner, Summary
-from confgen.site import build_site, staging_dir
+from confgen.draft.plan import plan
+from confgen.load.project import Project, open_project
+from confgen.draft.providers import choose, make_provider
+from confgen.render.pages import Rendered, render
+from confgen.draft.runner import OFFLINE, Listener, Runner, Summary
+from confgen.sitebuild.install import build_site, staging_dir
 
 Note = Callable[[str], None]
 

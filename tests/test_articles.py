@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from confgen.api import Draft, RenderContext
-from confgen.project import open_project
+from confgen.load.project import open_project
 from confgen_plugins.content.articles import SECTIONS, without_author
 from confgen_plugins.content.sandbox import run_python
 from confgen_plugins.content.sections import find, has_content

@@ -88,7 +88,7 @@ def test_unknown_ticket_is_reported_with_its_path():
 
 
 def test_reference_site_plan_fills_the_main_hall():
-    from confgen.project import open_project
+    from confgen.load.project import open_project
     from tests.conftest import REFERENCE_SITE
 
     plan = solve(open_project(REFERENCE_SITE).conference)

@@ -15,9 +15,9 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from confgen.drafts import parse
+from confgen.draft.store import parse
 from confgen.model import tr
-from confgen.project import open_project
+from confgen.load.project import open_project
 from conftest import write_project
 
 
@@ -306,12 +306,12 @@ def test_a_build_that_fails_before_mkdocs_leaves_no_mkdocs_process_behind(mini_p
         (mini_project / "plugins" / "bad.py").write_text("import does_not_exist\n", "utf-8")
     else:
         args.append("--no-such-option")
-    before = {p.pid for p in psutil.process_iter(["cmdline"]) if "confgen.mkdocs_worker" in (p.info["cmdline"] or [])}
+    before = {p.pid for p in psutil.process_iter(["cmdline"]) if "confgen.sitebuild.mkdocs_worker" in (p.info["cmdline"] or [])}
     result = confgen(*args)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     # Checked at once: left alone, a worker would end by itself once loaded, hiding the leak.
     left = [p for p in psutil.process_iter(["cmdline"])
-            if "confgen.mkdocs_worker" in (p.info["cmdline"] or []) and p.pid not in before and p.status() != psutil.STATUS_ZOMBIE]
+            if "confgen.sitebuild.mkdocs_worker" in (p.info["cmdline"] or []) and p.pid not in before and p.status() != psutil.STATUS_ZOMBIE]
     assert left == []
 
 

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from confgen.cli.entry import app
 from confgen.model import Conference
-from confgen.project import open_project
+from confgen.load.project import open_project
 from confgen_plugins.site import calendar
 
 RUNNER = CliRunner()

@@ -13,7 +13,7 @@ import jsonschema
 import pytest
 from lxml import etree
 
-from confgen.loader import load_conference
+from confgen.load.loader import load_conference
 from confgen.model import Conference
 from confgen_plugins.interop import frab, ics, pretalx
 from tests.conftest import INTEROP, REFERENCE_SITE

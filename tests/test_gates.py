@@ -8,8 +8,8 @@ import time
 import pytest
 
 from confgen.api import GateContext, Job, hookimpl
-from confgen.gates import gates_for, run_gates
-from confgen.project import open_project
+from confgen.draft.gates import gates_for, run_gates
+from confgen.load.project import open_project
 from conftest import REFERENCE_SITE
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from confgen.loader import parse_yaml
+from confgen.load.loader import parse_yaml
 
 from tests.conftest import INTEROP
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from conftest import MINI_CONFERENCE, write_project
-from confgen import schedule
-from confgen.loader import load_conference
+from confgen.agenda import rules as schedule
+from confgen.load.loader import load_conference
 
 CONFGEN = shutil.which("confgen")
 

@@ -8,7 +8,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from confgen.api import by_identity
-from confgen.templates import Templates
+from confgen.render.templates import Templates
 
 
 def test_compiled_templates_are_kept_between_runs_and_an_edit_is_seen(tmp_path):

@@ -1,7 +1,7 @@
 """The ``confgen`` command line: one module per command group, each thin over the core.
 
 Until it knows the command, ``main`` imports nothing but the standard library: ``confgen build``
-first starts loading mkdocs (:mod:`confgen.mkdocs_builds`), which then overlaps the 0.4 s the rest
+first starts loading mkdocs (:mod:`confgen.sitebuild.mkdocs_processes`), which then overlaps the 0.4 s the rest
 of confgen takes to import.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from confgen import mkdocs_builds
+from confgen.sitebuild import mkdocs_processes as mkdocs_builds
 
 
 def main() -> None:

@@ -13,8 +13,8 @@ from confgen.cli.console import err, out
 from confgen import pipeline
 from confgen.cli.progress import drafting_progress, print_summary
 from confgen.pipeline import drafting
-from confgen.project import open_project
-from confgen.run import Runner, Summary
+from confgen.load.project import open_project
+from confgen.draft.runner import Runner, Summary
 
 
 @app.command()

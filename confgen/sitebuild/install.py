@@ -1,5 +1,5 @@
 """Build: the real ``mkdocs build`` of each language's project (in parallel, see
-:mod:`confgen.mkdocs_builds`) into ``build/site/<lang>/``, plus a root page that sends readers to
+:mod:`confgen.sitebuild.mkdocs_processes`) into ``build/site/<lang>/``, plus a root page that sends readers to
 the default language."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from html import escape
 from pathlib import Path
 
 from confgen import atomic
-from confgen.mkdocs_builds import MkDocsBuilds
+from confgen.sitebuild.mkdocs_processes import MkDocsBuilds
 from confgen.model import LANGUAGES, tr
-from confgen.project import Project
+from confgen.load.project import Project
 
 ROOT_INDEX = """<!doctype html>
 <html lang="{lang}"><head><meta charset="utf-8">

@@ -15,7 +15,7 @@ from typing import Any, Sequence
 
 from confgen.api import ChatRequest, ContentKind, Finding, Job, stable_hash
 from confgen.model import ProviderSettings
-from confgen.templates import Templates
+from confgen.render.templates import Templates
 
 
 def template_name(kind: ContentKind, lang: str) -> str:

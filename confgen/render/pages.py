@@ -18,10 +18,10 @@ import yaml
 
 from confgen import atomic
 from confgen.api import Asset, ConfgenError, ContentKind, Draft, Page, RenderContext
-from confgen.drafts import DraftStore
+from confgen.draft.store import DraftStore
 from confgen.model import LANGUAGES, tr
-from confgen.project import Project
-from confgen.templates import PACKAGED
+from confgen.load.project import Project
+from confgen.render.templates import PACKAGED
 
 LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
 SEARCH_SEPARATOR = {

@@ -7,7 +7,7 @@ drafting and rendering on the other core. Then it waits for one line on stdin, t
 status. End of input without a line (the render failed, or confgen was stopped) means there is
 nothing to build: it exits at once.
 
-Run as ``python -m confgen.mkdocs_worker LANG``.
+Run as ``python -m confgen.sitebuild.mkdocs_worker LANG``.
 """
 
 from __future__ import annotations

@@ -19,9 +19,10 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from confgen import atomic, validate
+from confgen import atomic
+from confgen.load import validate
 from confgen.api import InputError
-from confgen.loader import parse_yaml, schema_problems
+from confgen.load.loader import parse_yaml, schema_problems
 from confgen.model import Conference, Room, Session, Speaker, Track
 
 SECTIONS = ("tracks", "rooms", "speakers", "sessions")

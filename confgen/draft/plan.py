@@ -4,7 +4,7 @@ order."""
 from __future__ import annotations
 
 from confgen.api import InputError, Job
-from confgen.project import Project
+from confgen.load.project import Project
 
 
 def plan(project: Project, only: list[str] | None = None) -> list[Job]:

@@ -20,7 +20,7 @@ from typing import Callable
 
 from confgen import pipeline
 from confgen.api import ConfgenError
-from confgen.project import CONFERENCE_FILE
+from confgen.load.project import CONFERENCE_FILE
 
 WATCHED_FOLDERS = ("content", "templates", "plugins")
 Snapshot = dict[str, tuple[int, int]]

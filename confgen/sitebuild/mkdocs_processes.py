@@ -1,4 +1,4 @@
-"""The per-language ``mkdocs build`` processes of a build (see :mod:`confgen.mkdocs_worker`).
+"""The per-language ``mkdocs build`` processes of a build (see :mod:`confgen.sitebuild.mkdocs_worker`).
 
 They are started before the projects they build are rendered, so that loading MkDocs overlaps
 confgen's own work. The ``confgen build`` command starts them before the rest of confgen is even
@@ -30,7 +30,7 @@ class MkDocsBuilds:
     def __init__(self, languages: tuple[str, ...] = LANGUAGES):
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}  # keep mkdocs' own banner out of our output
         self._processes = {
-            lang: subprocess.Popen([sys.executable, "-m", "confgen.mkdocs_worker", lang], stdin=subprocess.PIPE,
+            lang: subprocess.Popen([sys.executable, "-m", "confgen.sitebuild.mkdocs_worker", lang], stdin=subprocess.PIPE,
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
             for lang in languages
         }
@@ -64,7 +64,7 @@ class MkDocsBuilds:
     def close(self) -> None:
         """Stop every process still running: the run stopped before all of them were told to build,
         or while they built. They build into staging folders that only a finished build puts in
-        place (:func:`confgen.site.build_site`), so nothing is lost, and the error is reported at once."""
+        place (:func:`confgen.sitebuild.install.build_site`), so nothing is lost, and the error is reported at once."""
         for process in self._processes.values():
             if process.poll() is None:
                 process.kill()

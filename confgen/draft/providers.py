@@ -13,7 +13,7 @@ import pydantic
 
 from confgen.api import InputError, Provider
 from confgen.model import ProviderSettings
-from confgen.project import Project
+from confgen.load.project import Project
 
 OFFLINE = "offline"
 

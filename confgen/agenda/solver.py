@@ -26,7 +26,7 @@ from ortools.sat.python import cp_model
 
 from confgen.api import InputError
 from confgen.model import Conference, Room, Session, tr
-from confgen.schedule import (
+from confgen.agenda.rules import (
     ScheduleSettings,
     Slot,
     minutes_of,

@@ -26,12 +26,12 @@ from typing import Callable, Iterator
 
 from confgen import atomic
 from confgen.api import ChatRequest, Completion, ConfgenError, Draft, Finding, GateContext, Job, Provider, ProviderError, stable_hash
-from confgen.cache import Cache
-from confgen.drafts import DraftStore
-from confgen.gates import errors, run_gates, gates_for
+from confgen.draft.cache import Cache
+from confgen.draft.store import DraftStore
+from confgen.draft.gates import errors, run_gates, gates_for
 from confgen.model import ProviderSettings
-from confgen.project import Project
-from confgen.prompt import build_request, template_version
+from confgen.load.project import Project
+from confgen.draft.prompt import build_request, template_version
 
 OFFLINE = "offline"
 #: Attempts of one call before the job fails (the first one included).

@@ -1,5 +1,5 @@
 """Semantic checks of a conference beyond its schema: references that point nowhere, duplicate ids,
-sessions outside the event, and (through :mod:`confgen.schedule`) agenda conflicts.
+sessions outside the event, and (through :mod:`confgen.agenda.rules`) agenda conflicts.
 
 Each check yields ``(dotted.path, message)``; the project turns them into FILE:LINE problems.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Iterator
 
-from confgen import schedule
+from confgen.agenda import rules as schedule
 from confgen.model import Conference
 
 Issue = tuple[str, str]

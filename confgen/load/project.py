@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from confgen import validate
+from confgen.load import validate
 from confgen.api import ContentKind, InputError
-from confgen.loader import LineMap, Problem, ValidationFailed, load_conference
+from confgen.load.loader import LineMap, Problem, ValidationFailed, load_conference
 from confgen.memo import Memo
 from confgen.model import Conference
 from confgen.plugins import Plugins
-from confgen.templates import Templates
+from confgen.render.templates import Templates
 
 CONFERENCE_FILE = "conference.yaml"
 STATE_DIR = ".confgen"
