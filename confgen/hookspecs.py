@@ -21,15 +21,18 @@ Example, a project-local plugin adding a content kind::
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pluggy
 
 if TYPE_CHECKING:
-    from confgen.api import ContentKind, Exporter, Gate, Importer, Provider
+    from confgen.kinds import ContentKind
     from confgen.model import Conference
+    from confgen.types import Exporter, Gate, Importer, ProviderFactory
 
 hookspec = pluggy.HookspecMarker("confgen")
+#: Marks a plugin's hook implementations (re-exported as ``confgen.api.hookimpl``).
+hookimpl = pluggy.HookimplMarker("confgen")
 
 
 @hookspec
@@ -43,10 +46,10 @@ def confgen_content_kinds() -> list["ContentKind"]:
 
 
 @hookspec
-def confgen_providers() -> dict[str, Any]:
+def confgen_providers() -> dict[str, "ProviderFactory"]:
     """Return ``{name: factory}`` for the model providers this plugin adds.
 
-    ``factory(settings: ProviderSettings, env: Mapping[str, str]) -> Provider`` builds a provider
+    A ``ProviderFactory``, ``factory(settings: ProviderSettings, env: Mapping[str, str]) -> Provider``, builds a provider
     for one run. ``settings`` already merges conference.yaml, the environment and command-line
     flags (flags win). A factory raises ``InputError`` for a setting it cannot work with (a model
     path that does not exist, a missing key) so that the user sees what to fix, exit code 2.

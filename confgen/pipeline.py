@@ -9,7 +9,7 @@ from contextlib import nullcontext
 from typing import Callable, ContextManager
 
 from confgen.sitebuild import mkdocs_processes as mkdocs_builds
-from confgen.api import Job
+from confgen.types import Job
 from confgen.model import ProviderSettings
 from confgen.draft.plan import plan
 from confgen.load.project import Project, open_project

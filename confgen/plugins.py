@@ -14,7 +14,9 @@ from typing import Any
 import pluggy
 
 from confgen import hookspecs
-from confgen.api import ContentKind, Exporter, Gate, Importer, InputError
+from confgen.errors import InputError
+from confgen.kinds import ContentKind
+from confgen.types import Exporter, Gate, Importer, ProviderFactory
 
 GROUP = "confgen"
 
@@ -80,7 +82,7 @@ class Plugins:
                 kinds[kind.name] = kind
         return kinds
 
-    def providers(self) -> dict[str, Any]:
+    def providers(self) -> dict[str, ProviderFactory]:
         return self._merged(self.pm.hook.confgen_providers(), "provider")
 
     def gates(self) -> dict[str, Gate]:

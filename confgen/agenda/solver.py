@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from confgen.api import InputError
+from confgen.errors import InputError
 from confgen.model import Conference, Room, Session, tr
 from confgen.agenda.rules import (
     ScheduleSettings,

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from confgen.api import ConfgenError
+from confgen.errors import ConfgenError
 from confgen.cli.app import ProjectDir, app
 from confgen.cli.console import err, out
 from confgen import pipeline

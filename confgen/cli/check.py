@@ -9,7 +9,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from confgen.api import ConfgenError, GateContext, InputError
+from confgen.errors import ConfgenError, InputError
+from confgen.types import GateContext
 from confgen.cli.app import app
 from confgen.cli.console import out
 from confgen.draft.gates import gates_for, run_gates

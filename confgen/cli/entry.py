@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from confgen.api import ConfgenError
+from confgen.errors import ConfgenError
 from confgen.cli.app import app
 from confgen.cli.console import err
 

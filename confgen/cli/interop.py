@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from confgen import atomic
-from confgen.api import InputError
+from confgen.errors import InputError
 from confgen.cli.app import ProjectDir, app
 from confgen.cli.console import err, out
 from confgen.commands.importing import import_into

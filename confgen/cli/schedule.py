@@ -11,7 +11,7 @@ from rich.table import Table
 
 from confgen.agenda import rules
 from confgen.load import validate
-from confgen.api import InputError
+from confgen.errors import InputError
 from confgen.cli.app import ProjectDir, app
 from confgen.cli.console import err, out
 from confgen.load.loader import ValidationFailed

@@ -21,7 +21,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 
 from confgen import atomic
 from confgen.load import validate
-from confgen.api import InputError
+from confgen.errors import InputError
 from confgen.load.loader import parse_yaml, schema_problems
 from confgen.model import Conference, Room, Session, Speaker, Track
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from ruamel.yaml import YAML
 
 from confgen import __version__, atomic
-from confgen.api import InputError
+from confgen.errors import InputError
 from confgen.model import LANGUAGES
 
 EXAMPLES_PACKAGE = "confgen_plugins.examples"

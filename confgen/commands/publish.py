@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from confgen import __version__
-from confgen.api import ConfgenError, InputError
+from confgen.errors import ConfgenError, InputError
 
 FALLBACK_IDENTITY = {"GIT_AUTHOR_NAME": "confgen", "GIT_AUTHOR_EMAIL": "confgen@localhost",
                      "GIT_COMMITTER_NAME": "confgen", "GIT_COMMITTER_EMAIL": "confgen@localhost"}

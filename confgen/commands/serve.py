@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 from confgen import pipeline
-from confgen.api import ConfgenError
+from confgen.errors import ConfgenError
 from confgen.load.project import CONFERENCE_FILE
 
 WATCHED_FOLDERS = ("content", "templates", "plugins")

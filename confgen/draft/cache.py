@@ -11,7 +11,7 @@ import threading
 import time
 from pathlib import Path
 
-from confgen.api import ChatRequest, Completion
+from confgen.types import ChatRequest, Completion
 
 SCHEMA = """
 create table if not exists calls (

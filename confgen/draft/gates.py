@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from confgen.api import Finding, Gate, GateContext
+from confgen.types import Finding, Gate, GateContext
 
 if TYPE_CHECKING:
     from confgen.plugins import Plugins

@@ -3,7 +3,8 @@ order."""
 
 from __future__ import annotations
 
-from confgen.api import InputError, Job
+from confgen.errors import InputError
+from confgen.types import Job
 from confgen.load.project import Project
 
 

@@ -13,7 +13,8 @@ import json
 import re
 from typing import Any, Sequence
 
-from confgen.api import ChatRequest, ContentKind, Finding, Job, stable_hash
+from confgen.kinds import ContentKind
+from confgen.types import ChatRequest, Finding, Job, stable_hash
 from confgen.model import ProviderSettings
 from confgen.render.templates import Templates
 

@@ -11,7 +11,8 @@ from typing import Any, Callable, Mapping
 
 import pydantic
 
-from confgen.api import InputError, Provider
+from confgen.errors import InputError
+from confgen.types import Provider
 from confgen.model import ProviderSettings
 from confgen.load.project import Project
 

@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
 from confgen import atomic
-from confgen.api import ChatRequest, Completion, ConfgenError, Draft, Finding, GateContext, Job, Provider, ProviderError, stable_hash
+from confgen.errors import ConfgenError, ProviderError
+from confgen.types import ChatRequest, Completion, Draft, Finding, GateContext, Job, Provider, stable_hash
 from confgen.draft.cache import Cache
 from confgen.draft.store import DraftStore
 from confgen.draft.gates import errors, run_gates, gates_for

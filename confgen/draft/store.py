@@ -10,7 +10,8 @@ from typing import Any
 import yaml
 
 from confgen import atomic
-from confgen.api import Draft, InputError, body_hash
+from confgen.errors import InputError
+from confgen.types import Draft, body_hash
 from confgen.memo import Memo, pure
 
 try:

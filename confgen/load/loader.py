@@ -14,7 +14,7 @@ from typing import Any, Iterable
 import yaml
 from pydantic import ValidationError
 
-from confgen.api import InputError
+from confgen.errors import InputError
 from confgen.model import Conference
 
 try:  # the C loader is ~10x faster on large programmes; fall back where libyaml is missing

@@ -8,7 +8,8 @@ from functools import cached_property
 from pathlib import Path
 
 from confgen.load import validate
-from confgen.api import ContentKind, InputError
+from confgen.errors import InputError
+from confgen.kinds import ContentKind
 from confgen.load.loader import LineMap, Problem, ValidationFailed, load_conference
 from confgen.memo import Memo
 from confgen.model import Conference

@@ -17,7 +17,9 @@ from typing import Callable, Iterator
 import yaml
 
 from confgen import atomic
-from confgen.api import Asset, ConfgenError, ContentKind, Draft, Page, RenderContext
+from confgen.errors import ConfgenError
+from confgen.kinds import ContentKind, RenderContext
+from confgen.types import Asset, Draft, Page
 from confgen.draft.store import DraftStore
 from confgen.model import LANGUAGES, tr
 from confgen.load.project import Project

@@ -13,7 +13,7 @@ from typing import Any
 
 import jinja2
 
-from confgen.api import ConfgenError
+from confgen.errors import ConfgenError
 from confgen.model import tr
 
 PACKAGED = Path(str(files("confgen_templates")))

@@ -51,7 +51,7 @@ class MkDocsBuilds:
         """Wait for every started build; a failure names the config and mkdocs' last words."""
         from concurrent.futures import ThreadPoolExecutor  # here: the early start imports only what it uses
 
-        from confgen.api import ConfgenError
+        from confgen.errors import ConfgenError
 
         started = {lang: self._processes[lang] for lang in self._configs}
         with ThreadPoolExecutor(max_workers=max(1, len(started))) as pool:
