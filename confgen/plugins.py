@@ -16,6 +16,7 @@ import pluggy
 from confgen import hookspecs
 from confgen.errors import InputError
 from confgen.kinds import ContentKind
+from confgen.model import Conference
 from confgen.types import Exporter, Gate, Importer, ProviderFactory
 
 GROUP = "confgen"
@@ -110,6 +111,16 @@ class Plugins:
                     raise InputError(f"two plugins define the {what} {name!r}; rename one")
                 merged[name] = value
         return merged
+
+    # -- what the plugins do at each stage ---------------------------------------------------------
+
+    def validate(self, conference: Conference) -> list[tuple[str, str]]:
+        """Every plugin's problems with the conference, as ``(dotted.path, message)``."""
+        return [issue for answer in self.pm.hook.confgen_validate(conference=conference) for issue in answer or []]
+
+    def adjust_mkdocs_config(self, conference: Conference, lang: str, config: dict) -> None:
+        """Let every plugin adjust ``lang``'s ``mkdocs.yml`` (a dict, changed in place)."""
+        self.pm.hook.confgen_mkdocs_config(conference=conference, lang=lang, config=config)
 
     def describe(self) -> list[PluginInfo]:
         infos = []

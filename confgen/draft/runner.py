@@ -239,7 +239,9 @@ class Runner:
 
     # -- running ------------------------------------------------------------------------------------
 
-    def run(self, jobs: list[Job]) -> Summary:
+    def run(self, jobs: list[Job], listener: Listener | None = None) -> Summary:
+        """Draft what ``jobs`` need; ``listener`` (or the runner's own) hears of every outcome."""
+        hear = listener or self.listener
         started = time.perf_counter()
         atomic.remove_leftovers(self.project.content_dir)
         summary = Summary()
@@ -250,13 +252,13 @@ class Runner:
                 todo.append(job)
             else:
                 summary.outcomes.append(skip)
-                self.listener(skip)
+                hear(skip)
         try:
             if self.offline or self.concurrency == 1 or len(todo) <= 1:
                 for job in todo:
-                    self._finish(summary, self._safe_draft(job))
+                    self._finish(summary, self._safe_draft(job), hear)
             else:
-                self._run_pool(todo, summary)
+                self._run_pool(todo, summary, hear)
         finally:
             if self._cache is not None:
                 self._cache.close()
@@ -264,7 +266,7 @@ class Runner:
         summary.seconds = time.perf_counter() - started
         return summary
 
-    def _run_pool(self, todo: list[Job], summary: Summary) -> None:
+    def _run_pool(self, todo: list[Job], summary: Summary, hear: Listener) -> None:
         # What is loaded by now (model, plugins, client) lives as long as the run: frozen, it is not
         # walked again by every full collection, which would stall all the calls in flight.
         gc.freeze()
@@ -275,7 +277,7 @@ class Runner:
             futures = [pool.submit(self._safe_draft, job) for job in todo]
             self._warm_gates(todo[0])
             for future in as_completed(futures):
-                self._finish(summary, future.result())
+                self._finish(summary, future.result(), hear)
         except BaseException:
             self._stop.set()
             pool.shutdown(wait=True, cancel_futures=True)
@@ -292,9 +294,10 @@ class Runner:
         except Exception:
             pass  # a broken gate fails each job that runs it, with its message there
 
-    def _finish(self, summary: Summary, outcome: Outcome) -> None:
+    @staticmethod
+    def _finish(summary: Summary, outcome: Outcome, hear: Listener) -> None:
         summary.outcomes.append(outcome)
-        self.listener(outcome)
+        hear(outcome)
 
     def _safe_draft(self, job: Job) -> Outcome:
         outcome = Outcome(job, "drafted")  # kept on failure too: its calls and tokens were spent

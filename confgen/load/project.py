@@ -68,9 +68,7 @@ def open_project(root: Path | str, *, check: bool = True) -> Project:
     plugins = Plugins(root)
     project = Project(root, conference, lines, plugins, Templates(root / "templates", root / STATE_DIR / "templates"))
     if check:
-        issues = validate.check(conference)
-        for answer in plugins.pm.hook.confgen_validate(conference=conference):
-            issues.extend(answer or [])
+        issues = validate.check(conference) + plugins.validate(conference)
         if issues:
             problems = sorted((project.problem(path, message) for path, message in issues), key=lambda p: p.line)
             raise ValidationFailed(problems)

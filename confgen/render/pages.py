@@ -12,7 +12,7 @@ import os
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
 
 import yaml
 
@@ -43,40 +43,47 @@ class Rendered:
         return sum(len(p) for p in self.pages.values())
 
 
-def render(project: Project, drafts: dict[str, Draft] | None = None,
-           ready: Callable[[str, Path], None] | None = None) -> Rendered:
-    """Write each language's MkDocs project; ``ready(lang, mkdocs_yml)`` hears of each one as soon
-    as it is complete, so that its build can start while the next language renders."""
+def render(project: Project, drafts: dict[str, Draft] | None = None) -> Rendered:
+    """Write the theme and every language's MkDocs project."""
     if drafts is None:
         drafts = DraftStore(project.content_dir, project.memo).load_all()
-    out = project.build_dir
-    result = Rendered()
-    theme_dir = out / "theme"
-    result.written += _sync_tree(PACKAGED / "theme", theme_dir, project.root / "templates" / "theme")
+    result = Rendered(written=render_theme(project))
     for lang in LANGUAGES:
-        ctx = RenderContext(project.conference, lang, project.templates, drafts, project.memo)
-        pages: list[Page] = []
-        files: dict[str, bytes] = {}
-        for kind in project.kinds.values():
-            for item in _pages_of(kind, ctx):
-                if item.path in files:
-                    raise ConfgenError(f"two pages want the path {item.path} ({lang}); content kind {kind.name!r} clashes")
-                if isinstance(item, Asset):
-                    files[item.path] = item.content
-                else:
-                    pages.append(item)
-                    files[item.path] = item.markdown.encode("utf-8")
-        result.pages[lang] = pages
-        docs = out / lang / "docs"
-        result.written += _sync_files(docs, files)
-        config = mkdocs_config(project, lang, pages)
-        project.plugins.pm.hook.confgen_mkdocs_config(conference=project.conference, lang=lang, config=config)
-        data = yaml.dump(config, Dumper=_ConfigDumper, allow_unicode=True, sort_keys=False, width=1000).encode("utf-8")
-        result.written += atomic.write_if_changed(out / lang / "mkdocs.yml", data)
-        if ready:
-            ready(lang, out / lang / "mkdocs.yml")
+        render_language(project, drafts, lang, result)
     project.memo.save()
     return result
+
+
+def render_theme(project: Project) -> int:
+    """Copy the theme overrides (packaged, then the project's own) that every language shares;
+    the number of files written."""
+    return _sync_tree(PACKAGED / "theme", project.build_dir / "theme", project.root / "templates" / "theme")
+
+
+def render_language(project: Project, drafts: dict[str, Draft], lang: str, result: Rendered) -> Path:
+    """Write ``lang``'s MkDocs project (its pages and its ``mkdocs.yml``), add its pages to
+    ``result``, and return the path of its ``mkdocs.yml``, complete and ready to build."""
+    out = project.build_dir
+    ctx = RenderContext(project.conference, lang, project.templates, drafts, project.memo)
+    pages: list[Page] = []
+    files: dict[str, bytes] = {}
+    for kind in project.kinds.values():
+        for item in _pages_of(kind, ctx):
+            if item.path in files:
+                raise ConfgenError(f"two pages want the path {item.path} ({lang}); content kind {kind.name!r} clashes")
+            if isinstance(item, Asset):
+                files[item.path] = item.content
+            else:
+                pages.append(item)
+                files[item.path] = item.markdown.encode("utf-8")
+    result.pages[lang] = pages
+    docs = out / lang / "docs"
+    result.written += _sync_files(docs, files)
+    config = mkdocs_config(project, lang, pages)
+    project.plugins.adjust_mkdocs_config(project.conference, lang, config)
+    data = yaml.dump(config, Dumper=_ConfigDumper, allow_unicode=True, sort_keys=False, width=1000).encode("utf-8")
+    result.written += atomic.write_if_changed(out / lang / "mkdocs.yml", data)
+    return out / lang / "mkdocs.yml"
 
 
 def _pages_of(kind: ContentKind, ctx: RenderContext) -> Iterator[Page | Asset]:

@@ -1,6 +1,6 @@
-"""Build: the real ``mkdocs build`` of each language's project (in parallel, see
-:mod:`confgen.sitebuild.mkdocs_processes`) into ``build/site/<lang>/``, plus a root page that sends readers to
-the default language."""
+"""Install the built sites: each language's new site (built by
+:mod:`confgen.sitebuild.mkdocs_processes` into a staging folder) put in place of the last one in
+``build/site/<lang>/``, plus a root page that sends readers to the default language."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from html import escape
 from pathlib import Path
 
 from confgen import atomic
-from confgen.sitebuild.mkdocs_processes import MkDocsBuilds
 from confgen.model import LANGUAGES, tr
 from confgen.load.project import Project
 
@@ -29,12 +28,10 @@ def staging_dir(project: Project, lang: str) -> Path:
     return project.build_dir / ".staging" / lang
 
 
-def build_site(project: Project, builds: MkDocsBuilds) -> Path:
-    """Wait for the builds of each language (started as each was rendered), put the new sites in
-    place of the old ones only when every language built, and add the root page. A failed build
-    (or a failed render after one language started) leaves the last good site whole: the live
-    preview keeps serving it."""
-    builds.wait()
+def install_site(project: Project) -> Path:
+    """Put the new sites of every language (all built) in place of the old ones, and add the root
+    page. Called only once every language built: a failed build (or a failed render after one
+    language started) leaves the last good site whole, and the live preview keeps serving it."""
     site = project.build_dir / "site"
     for lang in LANGUAGES:
         _swap(staging_dir(project, lang), site / lang)

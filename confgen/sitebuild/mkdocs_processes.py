@@ -1,9 +1,10 @@
 """The per-language ``mkdocs build`` processes of a build (see :mod:`confgen.sitebuild.mkdocs_worker`).
 
 They are started before the projects they build are rendered, so that loading MkDocs overlaps
-confgen's own work. The ``confgen build`` command starts them before the rest of confgen is even
-imported (:func:`start_early`); only the standard library is imported here so that this costs
-nothing. Each language is told to build as soon as its own project is rendered.
+confgen's own work: :func:`confgen.pipeline.build` creates them first, and the ``confgen build``
+command creates them even before the rest of confgen is imported and hands them to it (only the
+standard library is imported here, so this costs nothing). Each language is told to build as soon
+as its own project is rendered.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ import json
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from confgen import LANGUAGES
+from confgen.errors import ConfgenError
 
 
 def mkdocs_args(config: Path, site_dir: Path, strict: bool = False) -> list[str]:
@@ -23,7 +26,7 @@ def mkdocs_args(config: Path, site_dir: Path, strict: bool = False) -> list[str]
     return ["build", quiet_or_strict, "--clean", "-f", str(config), "--site-dir", str(site_dir)]
 
 
-class MkDocsBuilds:
+class MkDocsProcesses:
     """One loading ``mkdocs build`` per language. Use as a context manager: leaving it stops every
     process still running."""
 
@@ -35,6 +38,7 @@ class MkDocsBuilds:
             for lang in languages
         }
         self._configs: dict[str, Path] = {}
+        self._closed = False
 
     def start(self, lang: str, config: Path, site_dir: Path, strict: bool = False) -> None:
         """Tell ``lang``'s process to build ``config`` into ``site_dir`` now; :meth:`wait` collects
@@ -49,10 +53,6 @@ class MkDocsBuilds:
 
     def wait(self) -> None:
         """Wait for every started build; a failure names the config and mkdocs' last words."""
-        from concurrent.futures import ThreadPoolExecutor  # here: the early start imports only what it uses
-
-        from confgen.errors import ConfgenError
-
         started = {lang: self._processes[lang] for lang in self._configs}
         with ThreadPoolExecutor(max_workers=max(1, len(started))) as pool:
             outputs = list(pool.map(lambda p: p.communicate(), started.values()))
@@ -64,40 +64,19 @@ class MkDocsBuilds:
     def close(self) -> None:
         """Stop every process still running: the run stopped before all of them were told to build,
         or while they built. They build into staging folders that only a finished build puts in
-        place (:func:`confgen.sitebuild.install.build_site`), so nothing is lost, and the error is reported at once."""
+        place (:func:`confgen.sitebuild.install.install_site`), so nothing is lost, and the error is
+        reported at once. Closing twice is harmless."""
+        if self._closed:
+            return
+        self._closed = True
         for process in self._processes.values():
             if process.poll() is None:
                 process.kill()
         for process in self._processes.values():
             process.communicate()  # reaps it and closes its pipes
 
-    def __enter__(self) -> "MkDocsBuilds":
+    def __enter__(self) -> "MkDocsProcesses":
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-_early: MkDocsBuilds | None = None
-
-
-def start_early() -> None:
-    """Start this process's builds now, for the next :func:`claim` to take."""
-    global _early
-    if _early is None:
-        _early = MkDocsBuilds()
-
-
-def claim() -> MkDocsBuilds:
-    """The builds :func:`start_early` started, or new ones."""
-    global _early
-    builds, _early = _early, None
-    return builds or MkDocsBuilds()
-
-
-def discard_early() -> None:
-    """Stop builds started early that no build claimed (the command failed before it began)."""
-    global _early
-    if _early is not None:
-        _early.close()
-        _early = None
