@@ -1,82 +1,16 @@
 """The agenda's rules: the hard ones checked on every ``validate`` (one session per room at a time,
 no speaker in two places, speaker availability, room capacity, keynotes in the main hall, workshops
-in workshop rooms), the soft ones reported by ``confgen schedule``, the slot grid the solver fills,
-and the settings under ``extensions.schedule``.
+in workshop rooms) and the soft ones reported by ``confgen schedule``. The settings are in
+:mod:`confgen.agenda.settings`, the slot grid in :mod:`confgen.agenda.grid`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
-import math
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Annotated, Any, Iterator
+from typing import Iterator
 
-from pydantic import BeforeValidator, Field, ValidationError, model_validator
-
-from confgen.model import Conference, Room, Session, SessionType, Strict
-
-Issue = tuple[str, str]
-
-
-def _clock(value: Any) -> Any:
-    # YAML 1.1 reads an unquoted 17:30 as the base-60 integer 1050 (17*60+30): turn it back.
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
-        return dt.time(value // 60, value % 60)
-    return value
-
-
-Clock = Annotated[dt.time, BeforeValidator(_clock)]
-
-
-class Weights(Strict):
-    """How much each soft rule costs per violation; 0 turns a rule off."""
-
-    track_parallel: Annotated[int, Field(ge=0, le=1000)] = 10  # two talks of one track at once
-    popular_small_room: Annotated[int, Field(ge=0, le=1000)] = 3  # a big audience in a small room
-    speaker_far_rooms: Annotated[int, Field(ge=0, le=1000)] = 5  # back-to-back talks on different floors
-    track_room_changes: Annotated[int, Field(ge=0, le=1000)] = 2  # a track moving rooms within a half-day
-    level_clustering: Annotated[int, Field(ge=0, le=1000)] = 1  # one level crowding a slot
-
-
-class ScheduleSettings(Strict):
-    """``extensions.schedule`` in conference.yaml."""
-
-    day_start: Clock = dt.time(9, 0)
-    day_end: Clock = dt.time(17, 30)
-    slot_minutes: Annotated[int, Field(ge=5, le=600)] = 45
-    default_minutes: Annotated[int, Field(ge=5, le=600)] | None = None  # a session with no length given
-    time_limit: Annotated[float, Field(gt=0, le=3600)] = 30.0  # seconds for the whole solve
-    workers: Annotated[int, Field(ge=1, le=64)] = 2
-    relative_gap: Annotated[float, Field(ge=0, le=1)] = 0.0  # stop once this close to the bound
-    seed: int = 0
-    weights: Weights = Weights()
-
-    @model_validator(mode="after")
-    def _day(self) -> "ScheduleSettings":
-        if self.day_end <= self.day_start:
-            raise ValueError("day_end must be after day_start")
-        return self
-
-
-SETTINGS_PATH = "extensions.schedule"
-
-
-def settings_of(conference: Conference) -> tuple[ScheduleSettings, list[Issue]]:
-    """The schedule settings, or the defaults and the problems found in them."""
-    raw = conference.extensions.get("schedule") or {}
-    try:
-        return ScheduleSettings.model_validate(raw), []
-    except ValidationError as exc:
-        issues = []
-        for error in exc.errors(include_url=False):
-            loc = ".".join(str(p) for p in error["loc"])
-            message = error["msg"].removeprefix("Value error, ")
-            if error["type"] == "extra_forbidden":
-                message = f"unknown setting (known: {', '.join(ScheduleSettings.model_fields)})"
-            issues.append((f"{SETTINGS_PATH}.{loc}" if loc else SETTINGS_PATH, message))
-        return ScheduleSettings(), issues
+from confgen.agenda.settings import Issue, settings_of
+from confgen.model import Conference, Room, Session, SessionType
 
 
 # ---- rooms a session may use -------------------------------------------------------------------
@@ -188,92 +122,3 @@ def warnings(conference: Conference) -> Iterator[Issue]:
                 yield f"{where}.start", f"{session.id} runs into the break {item.start:%m-%d %H:%M}–{item.end:%H:%M}"
 
 
-# ---- the slot grid -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Slot:
-    index: int
-    start: dt.datetime
-    end: dt.datetime
-    half_day: int  # counts mornings and afternoons across the event; a break at noon splits them
-    follows: bool  # starts right where the previous slot ended (no break between)
-
-
-def slots(conference: Conference, settings: ScheduleSettings) -> list[Slot]:
-    """Each event day from ``day_start`` to ``day_end`` cut into slots of ``slot_minutes``; a slot
-    that would overlap a break starts again after it."""
-    length = dt.timedelta(minutes=settings.slot_minutes)
-    grid: list[Slot] = []
-    half_day = -1
-    for day in conference.event.days:
-        at = dt.datetime.combine(day, settings.day_start)
-        day_end = dt.datetime.combine(day, settings.day_end)
-        noon = dt.datetime.combine(day, dt.time(12, 0))
-        breaks = sorted((b for b in conference.breaks if b.start < day_end and b.end > at), key=lambda b: b.start)
-        half_day += 1
-        afternoon = False
-        previous_end = None
-        while at + length <= day_end:
-            clash = next((b for b in breaks if at < b.end and b.start < at + length), None)
-            if clash is not None:
-                at = max(at, clash.end)
-                continue
-            if not afternoon and at >= noon:
-                afternoon = True
-                half_day += 1
-            grid.append(Slot(len(grid), at, at + length, half_day, follows=previous_end == at))
-            previous_end = at + length
-            at += length
-        if not afternoon:
-            half_day += 1
-    return grid
-
-
-def minutes_of(session: Session, settings: ScheduleSettings) -> int:
-    return session.minutes or settings.default_minutes or settings.slot_minutes
-
-
-def slots_needed(session: Session, settings: ScheduleSettings) -> int:
-    return max(1, math.ceil(minutes_of(session, settings) / settings.slot_minutes))
-
-
-# ---- writing a plan back -----------------------------------------------------------------------
-
-_FIELD_ORDER = ("id", "title", "abstract", "type", "track", "level", "language", "speakers", "room", "start", "end")
-
-
-def write_placements(path: Path, placements: list[tuple[int, str, dt.datetime, dt.datetime]]) -> None:
-    """Set ``room``, ``start`` and ``end`` of the sessions at the given positions in ``path``,
-    keeping every comment, quote, key order and indentation of the rest of the file."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.util import load_yaml_guess_indent
-
-    from confgen.atomic import write_text
-
-    text = path.read_text(encoding="utf-8")
-    _, sequence_indent, offset = load_yaml_guess_indent(text)
-    yaml = YAML()  # round-trip mode
-    yaml.preserve_quotes = True
-    yaml.width = 100_000  # never re-wrap the user's long lines
-    yaml.indent(mapping=2, sequence=sequence_indent or 2, offset=offset or 0)
-    document = yaml.load(text)
-    sessions = document["sessions"]
-    for index, room, start, end in placements:
-        entry = sessions[index]
-        for key, value in (("room", room), ("start", f"{start:%Y-%m-%d %H:%M}"), ("end", f"{end:%Y-%m-%d %H:%M}")):
-            if key in entry:
-                entry[key] = value
-            else:
-                entry.insert(_position(entry, key), key, value)
-    buffer = io.StringIO()
-    yaml.dump(document, buffer)
-    write_text(path, buffer.getvalue())
-
-
-def _position(entry: Any, key: str) -> int:
-    """Where ``key`` goes: right after the last key that comes before it in the usual order."""
-    before = _FIELD_ORDER[: _FIELD_ORDER.index(key)]
-    keys = list(entry.keys())
-    last = max((i for i, k in enumerate(keys) if k in before), default=len(keys) - 1)
-    return last + 1

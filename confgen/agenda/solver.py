@@ -25,19 +25,12 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from confgen.errors import InputError
-from confgen.model import Conference, Room, Session, tr
-from confgen.agenda.rules import (
-    ScheduleSettings,
-    Slot,
-    minutes_of,
-    room_refusal,
-    settings_of,
-    slots,
-    slots_needed,
-    unavailable,
-)
+from confgen.model import Conference
+from confgen.agenda.problem import Item, Problem
+from confgen.agenda.room_model import RoomModel
+from confgen.agenda.settings import ScheduleSettings, settings_of
+from confgen.agenda.time_model import TimeModel
 
-BACK_TO_BACK = dt.timedelta(minutes=15)  # a shorter gap between two talks leaves no time to walk far
 CUT_ROUNDS = 5
 
 
@@ -92,375 +85,6 @@ class Infeasible(InputError):
         super().__init__("no schedule satisfies every hard rule:\n" + "\n".join(f"  - {r}" for r in reasons))
 
 
-# ---- what each session may do ------------------------------------------------------------------
-
-
-@dataclass
-class Item:
-    index: int
-    session: Session
-    rooms: frozenset[str]  # allowed rooms
-    minutes: int
-    starts: list[int] = field(default_factory=list)  # feasible start slots (open items only)
-    fixed_time: tuple[dt.datetime, dt.datetime] | None = None
-
-
-def _overlap(a0: dt.datetime, a1: dt.datetime, b0: dt.datetime, b1: dt.datetime) -> bool:
-    return a0 < b1 and b0 < a1
-
-
-class _Problem:
-    """The facts of the instance, precomputed once for both steps."""
-
-    def __init__(self, conference: Conference, settings: ScheduleSettings):
-        self.conference = conference
-        self.settings = settings
-        self.grid: list[Slot] = slots(conference, settings)
-        self.rooms: dict[str, Room] = {r.id: r for r in conference.rooms}
-        self.fixed: list[Session] = [s for s in conference.sessions if s.scheduled]
-        self.open: list[Item] = []  # need a time (and a room unless they have one)
-        self.timed: list[Item] = []  # have a time, need a room
-        self.reasons: list[str] = []
-        self.busy_rooms: dict[str, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
-        self.busy_speakers: dict[str, list[tuple[dt.datetime, dt.datetime, str]]] = defaultdict(list)
-        for s in self.fixed:
-            self.busy_rooms[s.room].append((s.start, s.end))
-        for s in conference.sessions:
-            if s.start and s.end:
-                for speaker in s.speakers:
-                    self.busy_speakers[speaker].append((s.start, s.end, s.id))
-        for index, s in enumerate(conference.sessions):
-            if s.scheduled:
-                continue
-            allowed = self._allowed_rooms(s)
-            item = Item(index, s, allowed, minutes_of(s, settings))
-            if s.start and s.end:
-                item.fixed_time = (s.start, s.end)
-                free = [r for r in allowed if self.room_free(r, s.start, s.end)]
-                if not free:
-                    self.reasons.append(f"{s.id} ({s.start:%m-%d %H:%M}) has no free room that it may use: {self._why_rooms(s)}")
-                self.timed.append(item)
-            elif s.start is None and s.end is None:
-                item.starts = self._starts(item)
-                self.open.append(item)
-        if not self.reasons:
-            self._room_supply()
-            self._speaker_supply()
-
-    def _room_supply(self) -> None:
-        """Sessions that can only use a few rooms must fit in those rooms' free slots, all told."""
-        free = [{r for r in self.rooms if self.room_free(r, g.start, g.end)} for g in self.grid]
-        everything = frozenset(self.rooms)
-        for S in sorted({item.rooms for item in (*self.open, *self.timed)} | {everything}, key=lambda S: (len(S), sorted(S))):
-            need = [item for item in self.open if item.rooms <= S]
-            if not need:
-                continue
-            demand = sum(slots_needed(item.session, self.settings) for item in need)
-            supply = sum(len(S & room_set) for room_set in free) - sum(
-                1 for item in self.timed if item.rooms <= S for g in self.grid if _overlap(*item.fixed_time, g.start, g.end))
-            if demand <= supply:
-                continue
-            ids = ", ".join(item.session.id for item in need[:10]) + (" …" if len(need) > 10 else "")
-            if S == everything:
-                self.reasons.append(f"the {len(need)} sessions to place need {demand} room-slots but the event has "
-                                    f"only {supply} free ({len(self.grid)} slots × {len(S)} rooms, less those taken)")
-            else:
-                self.reasons.append(f"{len(need)} sessions ({ids}) may only use rooms {', '.join(sorted(S))} "
-                                    f"(room capacity, keynote main hall, workshop rooms or a given room) and need "
-                                    f"{demand} slots there, but those rooms have only {supply} free slots")
-
-    def _speaker_supply(self) -> None:
-        by_speaker: dict[str, list[Item]] = defaultdict(list)
-        for item in self.open:
-            for speaker in item.session.speakers:
-                by_speaker[speaker].append(item)
-        for speaker, items in sorted(by_speaker.items()):
-            demand = sum(slots_needed(item.session, self.settings) for item in items)
-            reachable = {u for item in items for t in item.starts for u in self.covered(item, t)}
-            if len(items) > 1 and demand > len(reachable):
-                self.reasons.append(f"speaker {speaker} gives {', '.join(i.session.id for i in items)} ({demand} slots) "
-                                    f"but is free for only {len(reachable)} slots (availability and other sessions)")
-
-    def _allowed_rooms(self, s: Session) -> frozenset[str]:
-        candidates = [self.rooms[s.room]] if s.room in self.rooms else list(self.rooms.values())
-        return frozenset(r.id for r in candidates if room_refusal(self.conference, s, r) is None)
-
-    def _why_rooms(self, s: Session) -> str:
-        candidates = [self.rooms[s.room]] if s.room in self.rooms else list(self.rooms.values())
-        refusals = [room_refusal(self.conference, s, r) for r in candidates]
-        said = sorted({r for r in refusals if r})
-        if said:
-            return "; ".join(said[:3]) + (" …" if len(said) > 3 else "")
-        return "every allowed room is taken at that time"
-
-    def room_free(self, room: str, start: dt.datetime, end: dt.datetime) -> bool:
-        return not any(_overlap(start, end, b0, b1) for b0, b1 in self.busy_rooms.get(room, ()))
-
-    def span(self, item: Item, t: int) -> tuple[dt.datetime, dt.datetime]:
-        start = self.grid[t].start
-        return start, start + dt.timedelta(minutes=item.minutes)
-
-    def covered(self, item: Item, t: int) -> range:
-        return range(t, t + slots_needed(item.session, self.settings))
-
-    def _starts(self, item: Item) -> list[int]:
-        s, k = item.session, slots_needed(item.session, self.settings)
-        counts = {"run": 0, "speaker": 0, "busy": 0, "room": 0}
-        starts, absent = [], set()
-        if not item.rooms:
-            self.reasons.append(f"{s.id} may use no room: {self._why_rooms(s)}")
-            return []
-        for t in range(len(self.grid)):
-            if t + k > len(self.grid) or not all(self.grid[u].follows for u in range(t + 1, t + k)):
-                counts["run"] += 1
-                continue
-            start, end = self.span(item, t)
-            missing = unavailable(self.conference, s, start, end)
-            if missing:
-                absent.update(missing)
-                counts["speaker"] += 1
-                continue
-            if any(_overlap(start, end, b0, b1) for sp in s.speakers for b0, b1, _ in self.busy_speakers.get(sp, ())):
-                counts["busy"] += 1
-                continue
-            if not any(self.room_free(r, start, end) for r in item.rooms):
-                counts["room"] += 1
-                continue
-            starts.append(t)
-        if not starts:
-            why = []
-            if not self.grid:
-                why.append("there are no slots at all (check the event dates, day_start/day_end and breaks)")
-            if counts["run"]:
-                why.append(f"{item.minutes} minutes need {k} consecutive {self.settings.slot_minutes}-minute slots "
-                           f"without a break ({counts['run']} slots fail that)")
-            if counts["speaker"]:
-                why.append(f"speaker availability ({', '.join(sorted(absent))}) rules out {counts['speaker']} slots")
-            if counts["busy"]:
-                why.append(f"its speakers are in other sessions during {counts['busy']} slots")
-            if counts["room"]:
-                why.append(f"every room it may use ({', '.join(sorted(item.rooms))}) is taken during {counts['room']} slots")
-            self.reasons.append(f"{s.id} fits no slot: " + "; ".join(why))
-        return starts
-
-
-# ---- step 1: times -----------------------------------------------------------------------------
-
-
-class _TimeModel:
-    def __init__(self, problem: _Problem, *, explain: bool = False):
-        self.p = problem
-        self.model = cp_model.CpModel()
-        self.x: dict[tuple[int, int], cp_model.IntVar] = {}
-        self.labels: list[tuple[cp_model.IntVar, str]] = []  # assumption literals, when explaining
-        self.explain = explain
-        self._build()
-
-    def _guard(self, label: str):
-        if not self.explain:
-            return None
-        literal = self.model.new_bool_var(label)
-        self.labels.append((literal, label))
-        return literal
-
-    def _add(self, constraint, literal) -> None:
-        if literal is not None:
-            constraint.only_enforce_if(literal)
-
-    def _build(self) -> None:
-        p, m = self.p, self.model
-        grid = p.grid
-        occupancy: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))  # item -> slot -> vars
-        for i, item in enumerate(p.open):
-            for t in item.starts:
-                var = m.new_bool_var(f"x_{item.session.id}_{t}")
-                self.x[i, t] = var
-                for u in p.covered(item, t):
-                    occupancy[i][u].append(var)
-            chosen = [self.x[i, t] for t in item.starts]
-            self._add(m.add_exactly_one(chosen) if not self.explain else m.add(sum(chosen) == 1),
-                      self._guard(f"session {item.session.id} must be placed"))
-
-        # Speakers are never in two places.
-        by_speaker: dict[str, list[int]] = defaultdict(list)
-        for i, item in enumerate(p.open):
-            for speaker in item.session.speakers:
-                by_speaker[speaker].append(i)
-        for speaker, items in sorted(by_speaker.items()):
-            if len(items) < 2:
-                continue
-            guard = self._guard(f"speaker {speaker} can be in one session at a time")
-            for u in range(len(grid)):
-                terms = [v for i in items for v in occupancy[i].get(u, ())]
-                if len(terms) > 1:
-                    self._add(m.add(sum(terms) <= 1), guard)
-
-        # Rooms, as counts per slot (Hall's condition over the distinct allowed-room sets).
-        everything = frozenset(p.rooms)
-        families = sorted({item.rooms for item in (*p.open, *p.timed)} | {everything}, key=lambda S: (len(S), sorted(S)))
-        inside = {S: [i for i, item in enumerate(p.open) if item.rooms <= S] for S in families}
-        timed_inside = {S: [item for item in p.timed if item.rooms <= S] for S in families}
-        day_guards: dict[dt.date, object] = {}
-        for u, slot in enumerate(grid):
-            free = {r for r in p.rooms if p.room_free(r, slot.start, slot.end)}
-            day = slot.start.date()
-            if day not in day_guards:
-                day_guards[day] = self._guard(f"rooms on {day:%m-%d}: one session per room, in a room it may use")
-            for S in families:
-                terms = [v for i in inside[S] for v in occupancy[i].get(u, ())]
-                if not terms:
-                    continue
-                constant = sum(1 for item in timed_inside[S] if _overlap(*item.fixed_time, slot.start, slot.end))
-                limit = len(S & free) - constant
-                if len(terms) > limit:
-                    self._add(m.add(sum(terms) <= max(limit, 0)), day_guards[day])
-
-        if self.explain:
-            return
-        self._soft(occupancy)
-
-    def _soft(self, occupancy) -> None:
-        p, m, w = self.p, self.model, self.p.settings.weights
-        grid, costs = p.grid, []
-        placed = [s for s in p.conference.sessions if s.start and s.end]
-
-        def constant(u: int, keep) -> int:
-            return sum(1 for s in placed if keep(s) and _overlap(s.start, s.end, grid[u].start, grid[u].end))
-
-        def penalize_excess(terms, const: int, allowed: int, weight: int, name: str) -> None:
-            if weight and terms and len(terms) + const > allowed:
-                excess = m.new_int_var(0, len(terms), name)
-                m.add(excess >= sum(terms) + const - allowed)
-                costs.append(weight * excess)
-
-        tracks: dict[str, list[int]] = defaultdict(list)
-        levels: dict[str, list[int]] = defaultdict(list)
-        for i, item in enumerate(p.open):
-            if item.session.track:
-                tracks[item.session.track].append(i)
-            levels[item.session.level.value].append(i)
-        for track, items in tracks.items():
-            for u in range(len(grid)):
-                terms = [v for i in items for v in occupancy[i].get(u, ())]
-                penalize_excess(terms, constant(u, lambda s: s.track == track), 1, w.track_parallel, f"tp_{track}_{u}")
-        total_level = defaultdict(int)
-        for s in p.conference.sessions:
-            total_level[s.level.value] += 1
-        for level, items in levels.items():
-            fair = max(1, math.ceil(total_level[level] / max(1, len(grid))))
-            for u in range(len(grid)):
-                terms = [v for i in items for v in occupancy[i].get(u, ())]
-                penalize_excess(terms, constant(u, lambda s: s.level.value == level), fair, w.level_clustering, f"lv_{level}_{u}")
-        if costs:
-            m.minimize(sum(costs))
-
-    def cut(self, chosen: list[tuple[int, int]]) -> None:
-        """Forbid this exact choice of (item, start) pairs from coming back."""
-        self.model.add(sum(self.x[key] for key in chosen) <= len(chosen) - 1)
-
-
-# ---- step 2: rooms for one day -----------------------------------------------------------------
-
-
-class _RoomModel:
-    def __init__(self, problem: _Problem, entries: list[tuple[Item, dt.datetime, dt.datetime]]):
-        self.p, self.entries = problem, entries
-        self.model = cp_model.CpModel()
-        self.y: dict[tuple[int, str], cp_model.IntVar] = {}
-        self._build()
-
-    def _build(self) -> None:
-        p, m = self.p, self.model
-        for e, (item, start, end) in enumerate(self.entries):
-            allowed = [r for r in sorted(item.rooms) if p.room_free(r, start, end)]
-            for r in allowed:
-                self.y[e, r] = m.new_bool_var(f"y_{item.session.id}_{r}")
-            m.add_exactly_one([self.y[e, r] for r in allowed] or [m.new_constant(0)])
-        # One session per room at every instant: an interval graph's cliques sit at start times.
-        for point in sorted({start for _, start, _ in self.entries}):
-            here = [e for e, (_, s0, s1) in enumerate(self.entries) if s0 <= point < s1]
-            for r in p.rooms:
-                terms = [self.y[e, r] for e in here if (e, r) in self.y]
-                if len(terms) > 1:
-                    m.add_at_most_one(terms)
-        self._soft()
-
-    def _floor(self, room: str) -> str:
-        floor = self.p.rooms[room].floor
-        return tr(floor, "en") if floor else room  # without floors, any other room counts as far
-
-    def _soft(self) -> None:
-        p, m, w = self.p, self.model, self.p.settings.weights
-        costs = []
-        capacity = max((r.capacity for r in p.rooms.values()), default=1)
-        audience = max([s.expected_audience or 0 for s in p.conference.sessions] + [1])
-        if w.popular_small_room:
-            for (e, r), var in self.y.items():
-                crowd = self.entries[e][0].session.expected_audience or 0
-                cost = round(20 * crowd / audience * (capacity - p.rooms[r].capacity) / capacity)
-                if cost:
-                    costs.append(w.popular_small_room * cost * var)
-        day = self.entries[0][1].date() if self.entries else None
-        fixed_today = [s for s in p.fixed if s.start.date() == day]
-        if w.track_room_changes:
-            groups: dict[tuple[str, bool], list[int]] = defaultdict(list)
-            for e, (item, start, _) in enumerate(self.entries):
-                if item.session.track:
-                    groups[item.session.track, start.hour >= 12].append(e)
-            for (track, afternoon), members in groups.items():
-                pinned = {s.room for s in fixed_today if s.track == track and (s.start.hour >= 12) == afternoon}
-                used = []
-                for r in p.rooms:
-                    terms = [self.y[e, r] for e in members if (e, r) in self.y]
-                    if r in pinned:
-                        continue
-                    if terms:
-                        flag = m.new_bool_var(f"tr_{track}_{afternoon}_{r}")
-                        for term in terms:
-                            m.add_implication(term, flag)
-                        used.append(flag)
-                # Rooms beyond the first one the track uses in this half-day each cost a change.
-                if used and (len(used) + len(pinned) > 1):
-                    changes = m.new_int_var(0, len(used) + len(pinned), f"trc_{track}_{afternoon}")
-                    m.add(changes >= sum(used) + len(pinned) - 1)
-                    costs.append(w.track_room_changes * changes)
-        if w.speaker_far_rooms:
-            self._far_rooms(costs, fixed_today)
-        if costs:
-            m.minimize(sum(costs))
-
-    def _far_rooms(self, costs: list, fixed_today: list[Session]) -> None:
-        p, m, w = self.p, self.model, self.p.settings.weights
-        floors = sorted({self._floor(r) for r in p.rooms})
-        where: list[tuple[str, dt.datetime, dt.datetime, object]] = []  # speaker, start, end, room expr/floor
-        for e, (item, start, end) in enumerate(self.entries):
-            for speaker in item.session.speakers:
-                where.append((speaker, start, end, e))
-        for s in fixed_today:
-            for speaker in s.speakers:
-                where.append((speaker, s.start, s.end, self._floor(s.room)))
-
-        def on(at, floor: str):
-            if isinstance(at, str):
-                return int(at == floor)
-            return sum(var for (e, r), var in self.y.items() if e == at and self._floor(r) == floor)
-
-        by_speaker: dict[str, list] = defaultdict(list)
-        for entry in where:
-            by_speaker[entry[0]].append(entry)
-        for speaker, talks in by_speaker.items():
-            talks.sort(key=lambda t: t[1])
-            for a, b in zip(talks, talks[1:]):
-                if not (dt.timedelta(0) <= b[1] - a[2] <= BACK_TO_BACK) or (isinstance(a[3], str) and isinstance(b[3], str)):
-                    continue
-                far = m.new_bool_var(f"far_{speaker}_{b[1]:%H%M}")
-                for floor in floors:
-                    apart = on(a[3], floor) - on(b[3], floor)
-                    if not isinstance(apart, int):  # a room with no allowed room on this floor adds nothing
-                        m.add(apart <= far)
-                costs.append(w.speaker_far_rooms * far)
-
-
 # ---- the solve ---------------------------------------------------------------------------------
 
 
@@ -485,13 +109,13 @@ def solve(conference: Conference, settings: ScheduleSettings | None = None, *, t
     began = time.perf_counter()
     settings = settings or settings_of(conference)[0]
     limit = time_limit or settings.time_limit
-    problem = _Problem(conference, settings)
+    problem = Problem(conference, settings)
     if problem.reasons:
         raise Infeasible(problem.reasons)
     plan = Plan([])
     if not problem.open and not problem.timed:
         return plan
-    times = _TimeModel(problem)
+    times = TimeModel(problem)
     for _ in range(CUT_ROUNDS):
         left = limit - (time.perf_counter() - began)
         solver = _solver(settings, left * 0.8)  # the room steps are small assignment models
@@ -515,7 +139,7 @@ def solve(conference: Conference, settings: ScheduleSettings | None = None, *, t
                       "the rooms allowed to keynotes, workshops and large sessions are too few at the chosen times"])
 
 
-def _rooms(problem: _Problem, settings: ScheduleSettings, chosen: dict[int, int], plan: Plan,
+def _rooms(problem: Problem, settings: ScheduleSettings, chosen: dict[int, int], plan: Plan,
            began: float, limit: float) -> tuple[list[Placement], list[dt.date]]:
     by_day: dict[dt.date, list[tuple[Item, dt.datetime, dt.datetime]]] = defaultdict(list)
     for i, t in chosen.items():
@@ -527,7 +151,7 @@ def _rooms(problem: _Problem, settings: ScheduleSettings, chosen: dict[int, int]
     placed, failed = [], []
     days = sorted(by_day)
     for n, day in enumerate(days):
-        model = _RoomModel(problem, by_day[day])
+        model = RoomModel(problem, by_day[day])
         left = max(0.2, limit - (time.perf_counter() - began)) / (len(days) - n)
         solver = _solver(settings, left)
         solver.parameters.linearization_level = 2  # an assignment model: its LP gives a useful bound
@@ -544,9 +168,9 @@ def _rooms(problem: _Problem, settings: ScheduleSettings, chosen: dict[int, int]
     return placed, failed
 
 
-def explain(problem: _Problem, settings: ScheduleSettings) -> list[str]:
+def explain(problem: Problem, settings: ScheduleSettings) -> list[str]:
     """Which sessions and rules cannot hold together: a small infeasible core found by CP-SAT."""
-    model = _TimeModel(problem, explain=True)
+    model = TimeModel(problem, explain=True)
     model.model.add_assumptions([literal for literal, _ in model.labels])
     solver = _solver(settings, min(settings.time_limit, 10.0), workers=1)
     status = solver.solve(model.model)

@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from confgen.agenda import rules
+from confgen.agenda.yaml_write import write_placements
 from confgen.load import validate
 from confgen.errors import InputError
 from confgen.cli.app import ProjectDir, app
@@ -54,7 +55,7 @@ def schedule(
         return
     _show(conference, plan)
     if write:
-        rules.write_placements(project.conference_file, [(p.index, p.room, p.start, p.end) for p in plan.placements])
+        write_placements(project.conference_file, [(p.index, p.room, p.start, p.end) for p in plan.placements])
         open_project(project_dir)  # the written file must validate like any other
         out.print(f"wrote {len(plan.placements)} sessions into {project.conference_file}", markup=False)
 
