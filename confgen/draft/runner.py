@@ -14,15 +14,12 @@ call, since a spent quota is shared by all of them.
 from __future__ import annotations
 
 import gc
-import heapq
-import itertools
 import random
 import threading
 import time
-from contextlib import contextmanager
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
+from typing import Callable
 
 from confgen import atomic
 from confgen.errors import ConfgenError, ProviderError
@@ -33,6 +30,7 @@ from confgen.draft.gates import errors, run_gates, gates_for
 from confgen.model import ProviderSettings
 from confgen.load.project import Project
 from confgen.draft.prompt import build_request, template_version
+from confgen.draft.slots import Slots
 
 OFFLINE = "offline"
 #: Attempts of one call before the job fails (the first one included).
@@ -45,41 +43,6 @@ FIRST_BACKOFF = 0.25
 #: A Retry-After this long means the quota is spent: every call waits, not just the one refused.
 #: Shorter hints (OpenAI's retry-after-ms) only pace the call that got them.
 SHARED_PAUSE_MIN = 1.0
-
-
-class Slots:
-    """At most ``size`` holders at once; waiters enter by priority (lower first), then in order of
-    arrival. Retries go ahead of first calls, so a failure near the end of a run does not queue
-    behind fresh jobs and stretch the run's tail.
-
-    A freed slot is handed to the first waiter alone (each waits on its own event): waking every
-    waiter to see who is first would cost a GIL hand-off per waiter per call."""
-
-    def __init__(self, size: int):
-        self._free = size
-        self._waiting: list[tuple[int, int, threading.Event]] = []
-        self._arrivals = itertools.count()
-        self._lock = threading.Lock()
-
-    @contextmanager
-    def hold(self, priority: int = 0) -> Iterator[None]:
-        with self._lock:
-            if self._free and not self._waiting:
-                self._free -= 1
-                turn = None
-            else:
-                turn = threading.Event()
-                heapq.heappush(self._waiting, (priority, next(self._arrivals), turn))
-        if turn is not None:
-            turn.wait()  # set once a holder hands its slot over
-        try:
-            yield
-        finally:
-            with self._lock:
-                if self._waiting:
-                    heapq.heappop(self._waiting)[2].set()
-                else:
-                    self._free += 1
 
 
 @dataclass
