@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import threading
-from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -81,6 +80,7 @@ class Templates:
         )
         self.env.filters.update(tr=tr, label=label, long_date=long_date, hm=hm)
         self.env.globals.update(tr=tr, label=label)
+        self._versions: dict[str, str] = {}  # on the instance: a cache on the method would keep every instance alive
 
     def render(self, name: str, **context: Any) -> str:
         lang = context.get("lang", "en")
@@ -107,11 +107,13 @@ class Templates:
             return False
         return True
 
-    @lru_cache(maxsize=None)
     def version(self, name: str) -> str:
         """A hash of the template's source, part of every cache key that uses it."""
-        source, _, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
-        return hashlib.sha256(source.encode()).hexdigest()[:12]
+        version = self._versions.get(name)
+        if version is None:
+            source, _, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
+            version = self._versions[name] = hashlib.sha256(source.encode()).hexdigest()[:12]
+        return version
 
 
 class _BytecodeCache(jinja2.FileSystemBytecodeCache):
