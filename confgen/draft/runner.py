@@ -1,114 +1,32 @@
 """The runner: turns planned jobs into drafts.
 
 For each job it decides whether a draft is needed (missing, stale, or ``--force``; a human edit is
-kept), asks the provider through the cache with bounded concurrency and retries, passes the answer
-through the quality gates (sending findings back to the model a bounded number of times), falls
-back to the offline drafter when the model cannot produce a passing draft, and writes the draft
-atomically. One failing job never stops the others.
-
-Concurrency is the number of calls in flight, not of threads: a job waiting out a back-off holds
-no slot, so the other jobs keep the server busy. A 429 asking to wait a second or more pauses every
-call, since a spent quota is shared by all of them.
+kept), has the drafter write it (a model through the call cache, with bounded concurrency and
+retries: :mod:`confgen.draft.chat`; or the offline drafter), passes it through the quality gates
+(sending findings back to the drafter a bounded number of times), falls back to the offline
+drafter when a model cannot produce a passing draft, and writes the draft atomically. One failing
+job never stops the others.
 """
 
 from __future__ import annotations
 
 import gc
-import random
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
 from typing import Callable
 
 from confgen import atomic
-from confgen.errors import ConfgenError, ProviderError
-from confgen.types import ChatRequest, Completion, Draft, Finding, GateContext, Job, Provider, stable_hash
-from confgen.draft.cache import Cache
+from confgen.draft.chat import ChatDrafter
+from confgen.draft.drafters import OFFLINE, Drafter, OfflineDrafter
+from confgen.draft.gates import errors, gates_for, run_gates
+from confgen.draft.outcomes import DryRun, Listener, Outcome, Summary
+from confgen.draft.prompt import template_version
 from confgen.draft.store import DraftStore
-from confgen.draft.gates import errors, run_gates, gates_for
-from confgen.model import ProviderSettings
+from confgen.errors import ConfgenError
 from confgen.load.project import Project
-from confgen.draft.prompt import build_request, template_version
-from confgen.draft.slots import Slots
-
-OFFLINE = "offline"
-#: Attempts of one call before the job fails (the first one included).
-MAX_TRIES = 6
-#: Longest single wait, even when a server asks for more in Retry-After.
-MAX_BACKOFF = 60.0
-#: Longest total waiting for one call across its retries.
-MAX_TOTAL_WAIT = 180.0
-FIRST_BACKOFF = 0.25
-#: A Retry-After this long means the quota is spent: every call waits, not just the one refused.
-#: Shorter hints (OpenAI's retry-after-ms) only pace the call that got them.
-SHARED_PAUSE_MIN = 1.0
-
-
-@dataclass
-class Outcome:
-    job: Job
-    status: str  # drafted | fresh | kept | failed
-    cached: bool = False
-    needs_review: bool = False
-    message: str = ""
-    tokens_in: int = 0
-    tokens_out: int = 0
-    retries: int = 0
-    calls: int = 0
-
-
-@dataclass
-class Summary:
-    outcomes: list[Outcome] = field(default_factory=list)
-    seconds: float = 0.0
-
-    def count(self, status: str) -> int:
-        return sum(1 for o in self.outcomes if o.status == status)
-
-    @property
-    def calls(self) -> int:
-        return sum(o.calls for o in self.outcomes)
-
-    @property
-    def cache_hits(self) -> int:
-        return sum(1 for o in self.outcomes if o.cached)
-
-    @property
-    def retries(self) -> int:
-        return sum(o.retries for o in self.outcomes)
-
-    @property
-    def tokens_in(self) -> int:
-        return sum(o.tokens_in for o in self.outcomes)
-
-    @property
-    def tokens_out(self) -> int:
-        return sum(o.tokens_out for o in self.outcomes)
-
-    def of(self, status: str) -> list[Outcome]:
-        return [o for o in self.outcomes if o.status == status]
-
-    @property
-    def review(self) -> list[Outcome]:
-        return [o for o in self.outcomes if o.needs_review]
-
-
-@dataclass
-class DryRun:
-    """What a run would do, computed without calling anything."""
-
-    jobs: list[Job]
-    todo: list[Job]
-    cached: int = 0
-    tokens: int = 0
-
-
-Listener = Callable[[Outcome], None]
-
-
-class Stopped(ConfgenError):
-    """The run was interrupted; jobs not yet started are left for the next run."""
+from confgen.model import ProviderSettings
+from confgen.types import Draft, Finding, GateContext, Job, Provider
 
 
 class Runner:
@@ -121,50 +39,27 @@ class Runner:
         self.require_provider = require_provider
         self.concurrency = max(1, concurrency)
         self.listener = listener or (lambda outcome: None)
-        self.sleep = sleep
         self.store = DraftStore(project.content_dir, project.memo)
-        self.settings = settings or project.conference.provider  # merged with env and flags by the caller
         self.gates = gates_for(project.plugins)
-        self._cache: Cache | None = None
-        self._cache_lock = threading.Lock()
-        self._slots = Slots(self.concurrency)
-        self._pause_lock = threading.Lock()
-        self._resume_at = 0.0  # time.monotonic() before which no call starts (a shared Retry-After)
         self._stop = threading.Event()
-
-    @property
-    def offline(self) -> bool:
-        return self.provider.name == OFFLINE
-
-    @property
-    def cache_path(self):
-        return self.project.state_dir / "cache.sqlite"
-
-    @property
-    def cache(self) -> Cache:
-        with self._cache_lock:
-            if self._cache is None:
-                self._cache = Cache(self.cache_path)
-            return self._cache
+        self.offline_drafter = OfflineDrafter(project)
+        settings = settings or project.conference.provider  # merged with env and flags by the caller
+        self.drafter: Drafter = self.offline_drafter if provider.name == OFFLINE else ChatDrafter(
+            project, provider, settings, concurrency=self.concurrency, sleep=sleep, stop=self._stop)
+        #: Writes a job's draft when the drafter could not write one that passes the gates.
+        self.fallback: Drafter | None = None if self.drafter is self.offline_drafter else self.offline_drafter
 
     # -- deciding -----------------------------------------------------------------------------------
 
     def version(self, job: Job, provider_name: str) -> str:
-        """The hash of the templates a draft of ``job`` is made from: the offline template for the
-        offline drafter, the prompt templates for a model."""
-        kind = self.project.kinds[job.kind]
-        templates = self.project.templates
+        """The hash of the templates a draft of ``job`` by ``provider_name`` is made from: the
+        offline template for the offline drafter, the prompt templates for a model."""
         if provider_name == OFFLINE:
-            name = f"offline/{kind.name}.{job.lang}.md.j2"
-            return templates.version(name) if templates.exists(name) else ""
-        return template_version(kind, job.lang, templates)
+            return self.offline_drafter.version(job)
+        return template_version(self.project.kinds[job.kind], job.lang, self.project.templates)
 
-    def cache_key(self, request: ChatRequest, job: Job) -> str:
-        """The full request (provider, model, messages, parameters) plus the prompt templates' version."""
-        return stable_hash(request.key(self.provider.name, self.provider.model), self.version(job, self.provider.name))
-
-    def pending(self, job: Job, existing: Draft | None) -> Outcome | None:
-        """None when the job must be drafted; otherwise why not."""
+    def skip_reason(self, job: Job, existing: Draft | None) -> Outcome | None:
+        """Why ``job`` needs no drafting (kept, fresh), or None when it must be drafted."""
         if existing is None or self.force:
             return None
         if existing.edited:
@@ -172,32 +67,15 @@ class Runner:
         meta = existing.meta
         if meta.get("input_hash") != job.input_hash(self.version(job, meta.get("provider", OFFLINE))):
             return None
-        if self.require_provider and (meta.get("provider"), meta.get("model")) != (self.provider.name, self.provider.model):
+        if self.require_provider and (meta.get("provider"), meta.get("model")) != (self.drafter.name, self.drafter.model):
             return None
         return Outcome(job, "fresh")
 
-    def request(self, job: Job, feedback: list[tuple[str, list[Finding]]] = ()) -> ChatRequest:
-        kind = self.project.kinds[job.kind]
-        return build_request(job, kind, self.project.templates, self.settings, self.project.conference, feedback)
-
     def dry_run(self, jobs: list[Job]) -> DryRun:
         """The jobs to draft, how many first requests are cached and a rough count of tokens."""
-        todo = [job for job in jobs if self.pending(job, self.store.read(job.path)) is None]
+        todo = [job for job in jobs if self.skip_reason(job, self.store.read(job.path)) is None]
         result = DryRun(jobs, todo)
-        if self.offline:
-            return result
-        cache = Cache(self.cache_path) if self.cache_path.exists() else None
-        try:
-            for job in todo:
-                request = self.request(job)
-                if cache is not None and cache.has(self.cache_key(request, job)):
-                    result.cached += 1
-                else:  # rough: ~4 characters a token in English, ~1.5 in Chinese, plus the answer at most
-                    chars = sum(len(m["content"]) for m in request.messages)
-                    result.tokens += int(chars / (1.5 if job.lang == "zh" else 4)) + request.max_tokens
-        finally:
-            if cache is not None:
-                cache.close()
+        self.drafter.estimate(result)
         return result
 
     # -- running ------------------------------------------------------------------------------------
@@ -210,22 +88,20 @@ class Runner:
         summary = Summary()
         todo: list[Job] = []
         for job in jobs:
-            skip = self.pending(job, self.store.read(job.path))
+            skip = self.skip_reason(job, self.store.read(job.path))
             if skip is None:
                 todo.append(job)
             else:
                 summary.outcomes.append(skip)
                 hear(skip)
         try:
-            if self.offline or self.concurrency == 1 or len(todo) <= 1:
+            if not self.drafter.parallel or self.concurrency == 1 or len(todo) <= 1:
                 for job in todo:
                     self._finish(summary, self._safe_draft(job), hear)
             else:
                 self._run_pool(todo, summary, hear)
         finally:
-            if self._cache is not None:
-                self._cache.close()
-                self._cache = None
+            self.drafter.close()
         summary.seconds = time.perf_counter() - started
         return summary
 
@@ -233,7 +109,7 @@ class Runner:
         # What is loaded by now (model, plugins, client) lives as long as the run: frozen, it is not
         # walked again by every full collection, which would stall all the calls in flight.
         gc.freeze()
-        self.cache  # opened here, not by the first threads queueing on its lock while one creates it
+        self.drafter.open()
         # More threads than slots: a job sleeping through a back-off leaves its slot to another.
         pool = ThreadPoolExecutor(max_workers=min(len(todo), self.concurrency * 2), thread_name_prefix="draft")
         try:
@@ -273,106 +149,30 @@ class Runner:
         return outcome
 
     def _draft(self, job: Job, outcome: Outcome) -> Outcome:
-        if self.offline:
-            text = self._offline_text(job)
-            findings = self._check(job, text)
-            outcome.needs_review = bool(errors(findings))
-            self._write(job, text, OFFLINE, OFFLINE, findings, outcome.needs_review)
-            return outcome
+        drafter = self.drafter
         feedback: list[tuple[str, list[Finding]]] = []
-        findings: list[Finding] = []
-        for _ in range(self.project.conference.gates.max_attempts):
-            request = self.request(job, feedback)
-            completion = self._call(request, job, outcome)
-            text = completion.text
+        for _ in range(max(1, drafter.attempts)):
+            text = drafter.draft(job, feedback, outcome)
             findings = self._check(job, text)
             if not errors(findings):
-                self._write(job, text, self.provider.name, self.provider.model, findings, False)
+                self._write(job, text, drafter.name, drafter.model, findings, False)
                 return outcome
             feedback.append((text, errors(findings)))
-        # The model could not produce a passing draft: the facts-only draft stands in, flagged.
         outcome.needs_review = True
+        if self.fallback is None:  # nothing better to fall back on: this draft stands, flagged
+            self._write(job, text, drafter.name, drafter.model, findings, True)
+            return outcome
+        # The model could not produce a passing draft: the facts-only draft stands in, flagged.
         outcome.message = "; ".join(f"{f.gate}: {f.message}" for f in errors(findings)[:3])
-        text = self._offline_text(job)
-        self._write(job, text, self.provider.name, self.provider.model, self._check(job, text), True, drafted_by=OFFLINE)
+        text = self.fallback.draft(job, (), outcome)
+        self._write(job, text, drafter.name, drafter.model, self._check(job, text), True, drafted_by=self.fallback.name)
         return outcome
-
-    def _offline_text(self, job: Job) -> str:
-        kind = self.project.kinds[job.kind]
-        return kind.offline(job, self.project.conference, self.project.templates)
 
     def _check(self, job: Job, text: str) -> list[Finding]:
         kind = self.project.kinds[job.kind]
         ctx = GateContext(text=text, lang=job.lang, kind=job.kind, conference=self.project.conference, job=job,
                           required_sections=list(kind.required_sections.get(job.lang, [])))
         return run_gates(ctx, self.gates, self.project.conference.gates.disabled)
-
-    # -- calling ------------------------------------------------------------------------------------
-
-    def _call(self, request: ChatRequest, job: Job, outcome: Outcome) -> Completion:
-        key = self.cache_key(request, job)
-        cached = self.cache.get(key)
-        if cached is not None:
-            outcome.cached = True
-            return cached
-        tries = 0
-        waited = 0.0
-        while True:
-            if self._stop.is_set():
-                raise Stopped("interrupted before this job finished")
-            tries += 1
-            try:
-                completion, seconds = self._attempt(request, job, outcome, priority=-tries)
-            except ProviderError as exc:
-                delay = self._backoff(tries, exc.retry_after)
-                if not exc.retryable or tries >= MAX_TRIES or waited + delay > MAX_TOTAL_WAIT:
-                    advice = "" if not exc.retryable else " — the server kept failing; run the command again later"
-                    raise ProviderError(f"{exc} (after {tries} {'try' if tries == 1 else 'tries'}){advice}") from exc
-                if exc.retry_after is not None and delay >= SHARED_PAUSE_MIN:
-                    self._pause_all(delay)
-                outcome.retries += 1
-                waited += delay
-                self.sleep(delay)
-                continue
-            outcome.tokens_in += completion.tokens_in
-            outcome.tokens_out += completion.tokens_out
-            self.cache.put(key, self.provider.name, self.provider.model, request, completion, seconds)
-            return completion
-
-    def _attempt(self, request: ChatRequest, job: Job, outcome: Outcome, priority: int = 0) -> tuple[Completion, float]:
-        """One call in a concurrency slot, after any pause a server asked for."""
-        with self._slots.hold(priority):
-            self._wait_for_pause()
-            started = time.perf_counter()
-            outcome.calls += 1
-            completion = self.provider.complete(request, job)
-            seconds = time.perf_counter() - started
-        if completion.finish_reason == "length":
-            raise ProviderError(f"the answer was cut off at max_tokens={request.max_tokens} "
-                                "(raise provider.max_tokens if this keeps happening)", retryable=True)
-        if completion.finish_reason == "content_filter":
-            raise ProviderError("the server's content filter stopped the answer", retryable=True)
-        if not completion.text.strip():
-            raise ProviderError("the model returned an empty answer", retryable=True)
-        return completion, seconds
-
-    def _pause_all(self, seconds: float) -> None:
-        with self._pause_lock:
-            self._resume_at = max(self._resume_at, time.monotonic() + seconds)
-
-    def _wait_for_pause(self) -> None:
-        while True:
-            with self._pause_lock:
-                remaining = self._resume_at - time.monotonic()
-            if remaining <= 0 or self._stop.is_set():
-                return
-            self.sleep(min(remaining, 1.0))
-
-    @staticmethod
-    def _backoff(tries: int, retry_after: float | None) -> float:
-        if retry_after is not None:
-            return min(max(retry_after, 0.0), MAX_BACKOFF)
-        return min(FIRST_BACKOFF * 2 ** (tries - 1), MAX_BACKOFF) * random.uniform(0.8, 1.2)
 
     def _write(self, job: Job, text: str, provider: str, model: str, findings: list[Finding], needs_review: bool,
                drafted_by: str | None = None) -> None:
