@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
     from confgen.kinds import ContentKind
     from confgen.model import Conference
     from confgen.types import Exporter, Gate, Importer, ProviderFactory
@@ -82,6 +84,18 @@ def confgen_importers() -> list["Importer"]:
 @hookspec
 def confgen_exporters() -> list["Exporter"]:
     """Return exporters: writers of the conference in other formats (.ics, frab JSON/XML)."""
+
+
+@hookspec
+def confgen_settings() -> dict[str, type["BaseModel"]]:
+    """Return ``{name: model}``: the pydantic model of this plugin's settings, ``extensions.<name>``
+    in conference.yaml (as MkDocs plugins declare their ``config_class``).
+
+    confgen validates each section present against its model when it loads the project, and
+    reports every problem at once as ``conference.yaml:LINE: extensions.<name>.field: message``
+    (exit 2), so a plugin can read ``Model.model_validate(conference.extensions[name])`` without
+    handling errors. The name ``schedule`` is confgen's own; a name is owned by one plugin.
+    """
 
 
 @hookspec

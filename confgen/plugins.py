@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pluggy
+from pydantic import BaseModel
 
 from confgen import hookspecs
 from confgen.errors import InputError
@@ -108,6 +109,10 @@ class Plugins:
 
     def gates(self) -> dict[str, Gate]:
         return self._merged(self.pm.hook.confgen_gates(), "gate")
+
+    def settings(self) -> dict[str, type[BaseModel]]:
+        """The model of each plugin's ``extensions.<name>`` settings."""
+        return self._merged(self.pm.hook.confgen_settings(), "settings")
 
     def meta_phrases(self) -> dict[str, list[str]]:
         phrases: dict[str, list[str]] = {}

@@ -46,3 +46,46 @@ def test_the_plugin_surface_lists_every_name_it_offers():
     import confgen.api as api
 
     assert sorted(api.__all__) == sorted(name for name in vars(api) if not name.startswith("_") and name != "annotations")
+
+
+SOCIAL_SETTINGS = '''
+from pydantic import BaseModel, ConfigDict
+
+from confgen.api import hookimpl
+
+
+class Social(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    handle: str
+    posts: int = 1
+
+
+@hookimpl
+def confgen_settings():
+    return {"social": Social}
+'''
+
+
+def test_every_bad_setting_of_every_section_is_reported_at_once_with_its_line(tmp_path):
+    from tests.conftest import MINI_CONFERENCE
+
+    text = MINI_CONFERENCE + ("extensions:\n"
+                              "  social:\n    posts: many\n"
+                              "  budget:\n    costs:\n      venue_per_day: -5\n      bogus: 1\n"
+                              "  schedule:\n    slot_minutes: 2\n")
+    project = write_project(tmp_path / "p", text)
+    (project / "plugins").mkdir()
+    (project / "plugins" / "social.py").write_text(SOCIAL_SETTINGS, "utf-8")
+    lines = text.splitlines()
+
+    def line_of(needle: str) -> int:
+        return next(n for n, line in enumerate(lines, 1) if line.strip().startswith(needle))
+
+    result = confgen("validate", str(project))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    for expected in (f"conference.yaml:{line_of('social:')}: extensions.social.handle: required field is missing",
+                     f"conference.yaml:{line_of('posts:')}: extensions.social.posts: Input should be a valid integer",
+                     f"conference.yaml:{line_of('venue_per_day:')}: extensions.budget.costs.venue_per_day: Input should be greater",
+                     f"conference.yaml:{line_of('bogus:')}: extensions.budget.costs.bogus: unknown field",
+                     f"conference.yaml:{line_of('slot_minutes:')}: extensions.schedule.slot_minutes: Input should be greater"):
+        assert expected in result.stderr, (expected, result.stderr)

@@ -135,10 +135,11 @@ def load_conference(path: Path) -> tuple[Conference, LineMap]:
         raise ValidationFailed(schema_problems(exc, lines, filename)) from None
 
 
-def schema_problems(exc: ValidationError, lines: LineMap, filename: str) -> list[Problem]:
+def schema_problems(exc: ValidationError, lines: LineMap, filename: str, prefix: tuple = ()) -> list[Problem]:
+    """Every error of ``exc`` with its line; ``prefix`` is where the validated data sits in the file."""
     problems = []
     for error in exc.errors(include_url=False):
-        loc = tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith("function-")))
+        loc = prefix + tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith("function-")))
         message = error["msg"]
         if error["type"] == "extra_forbidden":
             message = "unknown field (check its spelling and indentation)"

@@ -7,10 +7,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from pydantic import BaseModel, ValidationError
+
+from confgen.agenda.settings import ScheduleSettings
 from confgen.load import validate
 from confgen.errors import InputError
 from confgen.kinds import ContentKind
-from confgen.load.loader import LineMap, Problem, ValidationFailed, load_conference
+from confgen.load.loader import LineMap, Problem, ValidationFailed, load_conference, schema_problems
 from confgen.memo import Memo
 from confgen.model import Conference
 from confgen.plugins import Plugins
@@ -56,6 +59,31 @@ class Project:
         return Problem(CONFERENCE_FILE, self.lines.line_of_dotted(path), path, message)
 
 
+#: Settings sections confgen itself owns, validated like the plugins' own.
+CORE_SETTINGS: dict[str, type[BaseModel]] = {"schedule": ScheduleSettings}
+
+
+def check_settings(conference: Conference, lines: LineMap, plugins: Plugins) -> None:
+    """Validate each ``extensions.<name>`` section against the model its owner declared; raise
+    :class:`ValidationFailed` with every problem of every section."""
+    models = dict(CORE_SETTINGS)
+    for name, model in plugins.settings().items():
+        if name in models:
+            raise InputError(f"a plugin declares the settings {name!r}, which confgen owns; rename them")
+        models[name] = model
+    problems = []
+    for name, model in models.items():
+        raw = conference.extensions.get(name)
+        if raw is None:
+            continue
+        try:
+            model.model_validate(raw)
+        except ValidationError as exc:
+            problems += schema_problems(exc, lines, CONFERENCE_FILE, ("extensions", name))
+    if problems:
+        raise ValidationFailed(sorted(problems, key=lambda p: p.line))
+
+
 def open_project(root: Path | str, *, check: bool = True) -> Project:
     """Open the project in ``root``. With ``check``, semantic errors (unknown references, schedule
     conflicts, ...) raise :class:`ValidationFailed` with every problem at once."""
@@ -66,6 +94,7 @@ def open_project(root: Path | str, *, check: bool = True) -> Project:
         raise InputError(f"{root}: no {CONFERENCE_FILE} here (run `confgen init {root}` to start a project)")
     conference, lines = load_conference(root / CONFERENCE_FILE)
     plugins = Plugins(root)
+    check_settings(conference, lines, plugins)
     project = Project(root, conference, lines, plugins, Templates(root / "templates", root / STATE_DIR / "templates"))
     if check:
         issues = validate.check(conference) + plugins.validate(conference)

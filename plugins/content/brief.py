@@ -83,6 +83,11 @@ def confgen_content_kinds():
 
 
 @hookimpl
+def confgen_settings():
+    return {"budget": budget.BudgetSettings}
+
+
+@hookimpl
 def confgen_validate(conference: Conference):
     try:
         budget.solve(conference, conference.site.default_language)
