@@ -19,7 +19,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
-from conftest import write_project  # noqa: E402
+from helpers import write_project  # noqa: E402
 from tiny_model import build_tiny_model  # noqa: E402
 
 from confgen.model import ProviderSettings  # noqa: E402

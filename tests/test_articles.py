@@ -11,7 +11,7 @@ from confgen_plugins.content.articles import SECTIONS, without_author
 from confgen_plugins.content.sandbox import run_python
 from confgen_plugins.content.sections import find, has_content
 from confgen_plugins.content.topics import TOPICS
-from tests.conftest import REFERENCE_SITE
+from helpers import REFERENCE_SITE
 
 
 @pytest.mark.parametrize("track", sorted(TOPICS))

@@ -18,7 +18,7 @@ import pytest
 from confgen.draft.store import parse
 from confgen.model import tr
 from confgen.load.project import open_project
-from conftest import write_project
+from helpers import write_project
 
 
 def confgen(*args: str, timeout: int = 300) -> subprocess.CompletedProcess:
@@ -29,7 +29,7 @@ def confgen(*args: str, timeout: int = 300) -> subprocess.CompletedProcess:
 def built(tmp_path_factory):
     import shutil
 
-    from conftest import REFERENCE_SITE
+    from helpers import REFERENCE_SITE
 
     root = tmp_path_factory.mktemp("ref") / "site"
     shutil.copytree(REFERENCE_SITE, root, ignore=shutil.ignore_patterns("build", ".confgen"))

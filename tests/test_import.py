@@ -13,7 +13,7 @@ import pytest
 
 from confgen.load.loader import parse_yaml
 
-from tests.conftest import INTEROP
+from helpers import INTEROP
 
 DATA = Path(__file__).parent / "data"
 DEMOCON = INTEROP / "pretalx-democon.json"

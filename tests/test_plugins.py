@@ -9,7 +9,7 @@ import pytest
 
 from confgen.errors import InputError
 from confgen.plugins import Plugins
-from tests.conftest import write_project
+from helpers import write_project
 
 
 def confgen(*args: str) -> subprocess.CompletedProcess:
@@ -67,7 +67,7 @@ def confgen_settings():
 
 
 def test_every_bad_setting_of_every_section_is_reported_at_once_with_its_line(tmp_path):
-    from tests.conftest import MINI_CONFERENCE
+    from helpers import MINI_CONFERENCE
 
     text = MINI_CONFERENCE + ("extensions:\n"
                               "  social:\n    posts: many\n"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MINI_CONFERENCE, write_project
+from helpers import MINI_CONFERENCE, write_project
 from confgen.agenda.grid import slots
 from confgen.agenda.settings import ScheduleSettings, settings_of
 from confgen.load.loader import load_conference

@@ -18,7 +18,7 @@ import pytest
 import yaml
 from ruamel.yaml import YAML
 
-from conftest import MINI_CONFERENCE, write_project
+from helpers import MINI_CONFERENCE, write_project
 from llm_server import LLMServer, completion, plausible_markdown
 
 DATA = Path(__file__).parent / "data"

@@ -17,7 +17,7 @@ from confgen.draft.runner import Runner
 from confgen_plugins.content.writing_gates import numbers_in
 from confgen_plugins.providers.openai import make
 from llm_server import LLMServer, ok
-from tests.conftest import MINI_CONFERENCE, REFERENCE_SITE, write_project
+from helpers import MINI_CONFERENCE, REFERENCE_SITE, write_project
 
 EXTRA = """\
 references:
