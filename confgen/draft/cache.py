@@ -82,13 +82,6 @@ class Cache:
                  completion.finish_reason, seconds, time.time()),
             )
 
-    def stats(self) -> dict[str, float]:
-        with self._lock:
-            count, tin, tout, secs = self._db.execute(
-                "select count(*), coalesce(sum(tokens_in),0), coalesce(sum(tokens_out),0), coalesce(sum(seconds),0) from calls"
-            ).fetchone()
-        return {"calls": count, "tokens_in": tin, "tokens_out": tout, "seconds": secs}
-
     def close(self) -> None:
         with self._lock:
             self._db.close()
