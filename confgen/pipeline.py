@@ -16,7 +16,8 @@ from typing import Callable, ContextManager
 from confgen import LANGUAGES
 from confgen.draft.plan import plan
 from confgen.draft.providers import choose, make_provider
-from confgen.draft.runner import OFFLINE, Listener, Runner, Summary
+from confgen.draft.drafters import OFFLINE
+from confgen.draft.runner import Listener, Runner, Summary
 from confgen.load.project import Project, open_project
 from confgen.model import ProviderSettings
 from confgen.render.pages import Rendered, render_language, render_theme

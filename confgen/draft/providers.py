@@ -11,12 +11,11 @@ from typing import Any, Callable, Mapping
 
 import pydantic
 
+from confgen.draft.drafters import OFFLINE
 from confgen.errors import InputError
 from confgen.types import Provider
 from confgen.model import ProviderSettings
 from confgen.load.project import Project
-
-OFFLINE = "offline"
 
 #: Environment variables that set a provider setting (between conference.yaml and the flags).
 ENV_SETTINGS = {
