@@ -37,6 +37,11 @@ hookspec = pluggy.HookspecMarker("confgen")
 hookimpl = pluggy.HookimplMarker("confgen")
 
 
+# -------------------------------------------------------------------------------------------------
+# Registries: what a plugin adds, asked for when a command needs it. Each name is owned by one plugin.
+# -------------------------------------------------------------------------------------------------
+
+
 @hookspec
 def confgen_content_kinds() -> list["ContentKind"]:
     """Return the content kinds this plugin adds.
@@ -86,6 +91,11 @@ def confgen_exporters() -> list["Exporter"]:
     """Return exporters: writers of the conference in other formats (.ics, frab JSON/XML)."""
 
 
+# -------------------------------------------------------------------------------------------------
+# Loading: called when a project is opened, after conference.yaml passed its schema.
+# -------------------------------------------------------------------------------------------------
+
+
 @hookspec
 def confgen_settings() -> dict[str, type["BaseModel"]]:
     """Return ``{name: model}``: the pydantic model of this plugin's settings, ``extensions.<name>``
@@ -106,6 +116,11 @@ def confgen_validate(conference: "Conference") -> list[tuple[str, str]]:
     ``conference.yaml:LINE: path: message`` and exits with code 2. Used for cross-references,
     schedule conflicts and anything a plugin needs to hold before it can render.
     """
+
+
+# -------------------------------------------------------------------------------------------------
+# Site build: called once per language, after its pages are rendered and before mkdocs builds it.
+# -------------------------------------------------------------------------------------------------
 
 
 @hookspec
