@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from confgen.agenda import rules  # noqa: E402
 from confgen.agenda.grid import minutes_of, slots as grid_of  # noqa: E402
-from confgen.agenda.settings import settings_of  # noqa: E402
+from confgen.agenda.rules import settings_of  # noqa: E402
 from confgen.model import Conference  # noqa: E402
 from confgen.agenda.solver import Infeasible, Plan, solve  # noqa: E402
 

@@ -17,8 +17,7 @@ import pytest
 from confgen.draft.plan import plan
 from confgen.load.project import open_project
 from confgen.draft.providers import choose, make_provider
-from confgen.draft.chat import MAX_TRIES
-from confgen.draft.runner import Runner
+from confgen.draft.runner import MAX_TRIES, Runner
 from confgen.draft.slots import Slots
 from llm_server import LLMServer, completion, error, hang, ok, raw
 

@@ -12,7 +12,7 @@ import pytest
 
 from helpers import MINI_CONFERENCE, write_project
 from confgen.agenda.grid import slots
-from confgen.agenda.settings import ScheduleSettings, settings_of
+from confgen.agenda.rules import ScheduleSettings, settings_of
 from confgen.load.loader import load_conference
 
 CONFGEN = shutil.which("confgen")

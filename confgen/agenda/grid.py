@@ -6,7 +6,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from confgen.agenda.settings import ScheduleSettings
+from confgen.agenda.rules import ScheduleSettings
 from confgen.model import Conference, Session
 
 

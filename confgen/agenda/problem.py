@@ -8,8 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from confgen.agenda.grid import Slot, minutes_of, slots, slots_needed
-from confgen.agenda.rules import room_refusal, unavailable
-from confgen.agenda.settings import ScheduleSettings
+from confgen.agenda.rules import ScheduleSettings, room_refusal, unavailable
 from confgen.model import Conference, Room, Session
 
 

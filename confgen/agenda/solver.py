@@ -25,12 +25,11 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from confgen.errors import InputError
-from confgen.model import Conference
-from confgen.agenda.problem import Item, Problem
-from confgen.agenda.room_model import RoomModel
-from confgen.agenda.settings import ScheduleSettings, settings_of
-from confgen.agenda.time_model import TimeModel
+from confgen.model import Conference, Session, tr
+from confgen.agenda.problem import Item, Problem, overlap
+from confgen.agenda.rules import ScheduleSettings, settings_of
 
+BACK_TO_BACK = dt.timedelta(minutes=15)  # a shorter gap between two talks leaves no time to walk far
 CUT_ROUNDS = 5
 
 
@@ -83,6 +82,223 @@ class Infeasible(InputError):
     def __init__(self, reasons: list[str]):
         self.reasons = reasons
         super().__init__("no schedule satisfies every hard rule:\n" + "\n".join(f"  - {r}" for r in reasons))
+
+
+# ---- step 1: times -------------------------------------------------------------------------------
+
+
+class TimeModel:
+    def __init__(self, problem: Problem, *, explain: bool = False):
+        self.p = problem
+        self.model = cp_model.CpModel()
+        self.x: dict[tuple[int, int], cp_model.IntVar] = {}
+        self.labels: list[tuple[cp_model.IntVar, str]] = []  # assumption literals, when explaining
+        self.explain = explain
+        self._build()
+
+    def _guard(self, label: str):
+        if not self.explain:
+            return None
+        literal = self.model.new_bool_var(label)
+        self.labels.append((literal, label))
+        return literal
+
+    def _add(self, constraint, literal) -> None:
+        if literal is not None:
+            constraint.only_enforce_if(literal)
+
+    def _build(self) -> None:
+        p, m = self.p, self.model
+        grid = p.grid
+        occupancy: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))  # item -> slot -> vars
+        for i, item in enumerate(p.open):
+            for t in item.starts:
+                var = m.new_bool_var(f"x_{item.session.id}_{t}")
+                self.x[i, t] = var
+                for u in p.covered(item, t):
+                    occupancy[i][u].append(var)
+            chosen = [self.x[i, t] for t in item.starts]
+            self._add(m.add_exactly_one(chosen) if not self.explain else m.add(sum(chosen) == 1),
+                      self._guard(f"session {item.session.id} must be placed"))
+
+        # Speakers are never in two places.
+        by_speaker: dict[str, list[int]] = defaultdict(list)
+        for i, item in enumerate(p.open):
+            for speaker in item.session.speakers:
+                by_speaker[speaker].append(i)
+        for speaker, items in sorted(by_speaker.items()):
+            if len(items) < 2:
+                continue
+            guard = self._guard(f"speaker {speaker} can be in one session at a time")
+            for u in range(len(grid)):
+                terms = [v for i in items for v in occupancy[i].get(u, ())]
+                if len(terms) > 1:
+                    self._add(m.add(sum(terms) <= 1), guard)
+
+        # Rooms, as counts per slot (Hall's condition over the distinct allowed-room sets).
+        everything = frozenset(p.rooms)
+        families = sorted({item.rooms for item in (*p.open, *p.timed)} | {everything}, key=lambda S: (len(S), sorted(S)))
+        inside = {S: [i for i, item in enumerate(p.open) if item.rooms <= S] for S in families}
+        timed_inside = {S: [item for item in p.timed if item.rooms <= S] for S in families}
+        day_guards: dict[dt.date, object] = {}
+        for u, slot in enumerate(grid):
+            free = {r for r in p.rooms if p.room_free(r, slot.start, slot.end)}
+            day = slot.start.date()
+            if day not in day_guards:
+                day_guards[day] = self._guard(f"rooms on {day:%m-%d}: one session per room, in a room it may use")
+            for S in families:
+                terms = [v for i in inside[S] for v in occupancy[i].get(u, ())]
+                if not terms:
+                    continue
+                constant = sum(1 for item in timed_inside[S] if overlap(*item.fixed_time, slot.start, slot.end))
+                limit = len(S & free) - constant
+                if len(terms) > limit:
+                    self._add(m.add(sum(terms) <= max(limit, 0)), day_guards[day])
+
+        if self.explain:
+            return
+        self._soft(occupancy)
+
+    def _soft(self, occupancy) -> None:
+        p, m, w = self.p, self.model, self.p.settings.weights
+        grid, costs = p.grid, []
+        placed = [s for s in p.conference.sessions if s.start and s.end]
+
+        def constant(u: int, keep) -> int:
+            return sum(1 for s in placed if keep(s) and overlap(s.start, s.end, grid[u].start, grid[u].end))
+
+        def penalize_excess(terms, const: int, allowed: int, weight: int, name: str) -> None:
+            if weight and terms and len(terms) + const > allowed:
+                excess = m.new_int_var(0, len(terms), name)
+                m.add(excess >= sum(terms) + const - allowed)
+                costs.append(weight * excess)
+
+        tracks: dict[str, list[int]] = defaultdict(list)
+        levels: dict[str, list[int]] = defaultdict(list)
+        for i, item in enumerate(p.open):
+            if item.session.track:
+                tracks[item.session.track].append(i)
+            levels[item.session.level.value].append(i)
+        for track, items in tracks.items():
+            for u in range(len(grid)):
+                terms = [v for i in items for v in occupancy[i].get(u, ())]
+                penalize_excess(terms, constant(u, lambda s: s.track == track), 1, w.track_parallel, f"tp_{track}_{u}")
+        total_level = defaultdict(int)
+        for s in p.conference.sessions:
+            total_level[s.level.value] += 1
+        for level, items in levels.items():
+            fair = max(1, math.ceil(total_level[level] / max(1, len(grid))))
+            for u in range(len(grid)):
+                terms = [v for i in items for v in occupancy[i].get(u, ())]
+                penalize_excess(terms, constant(u, lambda s: s.level.value == level), fair, w.level_clustering, f"lv_{level}_{u}")
+        if costs:
+            m.minimize(sum(costs))
+
+    def cut(self, chosen: list[tuple[int, int]]) -> None:
+        """Forbid this exact choice of (item, start) pairs from coming back."""
+        self.model.add(sum(self.x[key] for key in chosen) <= len(chosen) - 1)
+
+
+# ---- step 2: rooms for one day -------------------------------------------------------------------
+
+
+class RoomModel:
+    def __init__(self, problem: Problem, entries: list[tuple[Item, dt.datetime, dt.datetime]]):
+        self.p, self.entries = problem, entries
+        self.model = cp_model.CpModel()
+        self.y: dict[tuple[int, str], cp_model.IntVar] = {}
+        self._build()
+
+    def _build(self) -> None:
+        p, m = self.p, self.model
+        for e, (item, start, end) in enumerate(self.entries):
+            allowed = [r for r in sorted(item.rooms) if p.room_free(r, start, end)]
+            for r in allowed:
+                self.y[e, r] = m.new_bool_var(f"y_{item.session.id}_{r}")
+            m.add_exactly_one([self.y[e, r] for r in allowed] or [m.new_constant(0)])
+        # One session per room at every instant: an interval graph's cliques sit at start times.
+        for point in sorted({start for _, start, _ in self.entries}):
+            here = [e for e, (_, s0, s1) in enumerate(self.entries) if s0 <= point < s1]
+            for r in p.rooms:
+                terms = [self.y[e, r] for e in here if (e, r) in self.y]
+                if len(terms) > 1:
+                    m.add_at_most_one(terms)
+        self._soft()
+
+    def _floor(self, room: str) -> str:
+        floor = self.p.rooms[room].floor
+        return tr(floor, "en") if floor else room  # without floors, any other room counts as far
+
+    def _soft(self) -> None:
+        p, m, w = self.p, self.model, self.p.settings.weights
+        costs = []
+        capacity = max((r.capacity for r in p.rooms.values()), default=1)
+        audience = max([s.expected_audience or 0 for s in p.conference.sessions] + [1])
+        if w.popular_small_room:
+            for (e, r), var in self.y.items():
+                crowd = self.entries[e][0].session.expected_audience or 0
+                cost = round(20 * crowd / audience * (capacity - p.rooms[r].capacity) / capacity)
+                if cost:
+                    costs.append(w.popular_small_room * cost * var)
+        day = self.entries[0][1].date() if self.entries else None
+        fixed_today = [s for s in p.fixed if s.start.date() == day]
+        if w.track_room_changes:
+            groups: dict[tuple[str, bool], list[int]] = defaultdict(list)
+            for e, (item, start, _) in enumerate(self.entries):
+                if item.session.track:
+                    groups[item.session.track, start.hour >= 12].append(e)
+            for (track, afternoon), members in groups.items():
+                pinned = {s.room for s in fixed_today if s.track == track and (s.start.hour >= 12) == afternoon}
+                used = []
+                for r in p.rooms:
+                    terms = [self.y[e, r] for e in members if (e, r) in self.y]
+                    if r in pinned:
+                        continue
+                    if terms:
+                        flag = m.new_bool_var(f"tr_{track}_{afternoon}_{r}")
+                        for term in terms:
+                            m.add_implication(term, flag)
+                        used.append(flag)
+                # Rooms beyond the first one the track uses in this half-day each cost a change.
+                if used and (len(used) + len(pinned) > 1):
+                    changes = m.new_int_var(0, len(used) + len(pinned), f"trc_{track}_{afternoon}")
+                    m.add(changes >= sum(used) + len(pinned) - 1)
+                    costs.append(w.track_room_changes * changes)
+        if w.speaker_far_rooms:
+            self._far_rooms(costs, fixed_today)
+        if costs:
+            m.minimize(sum(costs))
+
+    def _far_rooms(self, costs: list, fixed_today: list[Session]) -> None:
+        p, m, w = self.p, self.model, self.p.settings.weights
+        floors = sorted({self._floor(r) for r in p.rooms})
+        where: list[tuple[str, dt.datetime, dt.datetime, object]] = []  # speaker, start, end, room expr/floor
+        for e, (item, start, end) in enumerate(self.entries):
+            for speaker in item.session.speakers:
+                where.append((speaker, start, end, e))
+        for s in fixed_today:
+            for speaker in s.speakers:
+                where.append((speaker, s.start, s.end, self._floor(s.room)))
+
+        def on(at, floor: str):
+            if isinstance(at, str):
+                return int(at == floor)
+            return sum(var for (e, r), var in self.y.items() if e == at and self._floor(r) == floor)
+
+        by_speaker: dict[str, list] = defaultdict(list)
+        for entry in where:
+            by_speaker[entry[0]].append(entry)
+        for speaker, talks in by_speaker.items():
+            talks.sort(key=lambda t: t[1])
+            for a, b in zip(talks, talks[1:]):
+                if not (dt.timedelta(0) <= b[1] - a[2] <= BACK_TO_BACK) or (isinstance(a[3], str) and isinstance(b[3], str)):
+                    continue
+                far = m.new_bool_var(f"far_{speaker}_{b[1]:%H%M}")
+                for floor in floors:
+                    apart = on(a[3], floor) - on(b[3], floor)
+                    if not isinstance(apart, int):  # a room with no allowed room on this floor adds nothing
+                        m.add(apart <= far)
+                costs.append(w.speaker_far_rooms * far)
 
 
 # ---- the solve ---------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 retry with the findings as feedback, fall back, write); a drafter says how a draft is made and
 from which templates.
 
-Two are built in: :class:`~confgen.draft.chat.ChatDrafter`, which asks a model, and
+Two are built in: :class:`~confgen.draft.runner.ChatDrafter`, which asks a model, and
 :class:`OfflineDrafter`, which writes from the facts alone.
 """
 

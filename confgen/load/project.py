@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from confgen.agenda.settings import ScheduleSettings
+from confgen.agenda.rules import ScheduleSettings
 from confgen.load import validate
 from confgen.errors import InputError
 from confgen.kinds import ContentKind
