@@ -17,7 +17,6 @@ call, since a spent quota is shared by all of them.
 
 from __future__ import annotations
 
-import gc
 import random
 import threading
 import time
@@ -127,9 +126,6 @@ class Runner:
         return summary
 
     def _run_pool(self, todo: list[Job], summary: Summary, hear: Listener) -> None:
-        # What is loaded by now (model, plugins, client) lives as long as the run: frozen, it is not
-        # walked again by every full collection, which would stall all the calls in flight.
-        gc.freeze()
         self.drafter.open()
         # More threads than slots: a job sleeping through a back-off leaves its slot to another.
         pool = ThreadPoolExecutor(max_workers=min(len(todo), self.concurrency * 2), thread_name_prefix="draft")
@@ -142,8 +138,6 @@ class Runner:
             self._stop.set()
             pool.shutdown(wait=True, cancel_futures=True)
             raise
-        finally:
-            gc.unfreeze()
         pool.shutdown(wait=True)
 
     def _warm_gates(self, job: Job) -> None:
