@@ -334,7 +334,10 @@ def test_killed_build_leaves_no_half_written_file_and_resumes(tmp_path):
     process = subprocess.Popen([sys.executable, "-m", "confgen", "build", str(project)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 60
-    while time.time() < deadline and len(list((project / "content").rglob("*.md"))) < 200 if (project / "content").exists() else time.time() < deadline:
+    content = project / "content"
+    while time.time() < deadline:
+        if content.exists() and len(list(content.rglob("*.md"))) >= 200:
+            break
         time.sleep(0.02)
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
