@@ -14,8 +14,8 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 
 from confgen.api import GateContext
-from confgen.gates import gates_for, run_gates
-from confgen.project import open_project
+from confgen.draft.gates import gates_for, run_gates
+from confgen.load.project import open_project
 
 SITE = Path(__file__).resolve().parents[1] / "site"
 BUILT_IN = {"special-tokens", "meta-text", "repeated", "fences", "tables", "sections", "language", "code", "raw-html",

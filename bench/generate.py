@@ -29,10 +29,10 @@ sys.path.insert(0, str(REPO / "tests"))
 import openai  # noqa: E402
 
 from bench.synthetic import write  # noqa: E402
-from confgen.plan import plan  # noqa: E402
-from confgen.project import open_project  # noqa: E402
-from confgen.providers import choose, make_provider  # noqa: E402
-from confgen.run import Runner  # noqa: E402
+from confgen.draft.plan import plan  # noqa: E402
+from confgen.load.project import open_project  # noqa: E402
+from confgen.draft.providers import choose, make_provider  # noqa: E402
+from confgen.draft.runner import Runner  # noqa: E402
 from llm_server import LLMServer, Responder, delayed, error, ok  # noqa: E402
 
 

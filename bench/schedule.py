@@ -28,9 +28,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from confgen import schedule as rules  # noqa: E402
+from confgen.agenda import rules  # noqa: E402
+from confgen.agenda.grid import minutes_of, slots as grid_of  # noqa: E402
+from confgen.agenda.rules import settings_of  # noqa: E402
 from confgen.model import Conference  # noqa: E402
-from confgen.solver import Infeasible, Plan, solve  # noqa: E402
+from confgen.agenda.solver import Infeasible, Plan, solve  # noqa: E402
 
 SLOTS_PER_DAY = 8
 TIME_LIMITS = {40: 5.0, 200: 5.0, 800: 60.0}
@@ -88,8 +90,8 @@ def check(conference: Conference, plan: Plan) -> list[str]:
         sessions[p.index] = sessions[p.index].model_copy(update={"room": p.room, "start": p.start, "end": p.end})
     placed = conference.model_copy(update={"sessions": sessions})
     problems = [f"{path}: {message}" for path, message in rules.conflicts(placed)]
-    settings = rules.settings_of(conference)[0]
-    grid = rules.slots(conference, settings)
+    settings = settings_of(conference)[0]
+    grid = grid_of(conference, settings)
     starts = {s.start for s in grid}
     for s in sessions:
         if not s.scheduled:
@@ -98,7 +100,7 @@ def check(conference: Conference, plan: Plan) -> list[str]:
             problems.append(f"{s.id}: starts off the slot grid")
         elif any(s.start < b.end and b.start < s.end for b in conference.breaks):
             problems.append(f"{s.id}: runs into a break")
-        elif s.minutes != rules.minutes_of(conference.sessions[sessions.index(s)], settings):
+        elif s.minutes != minutes_of(conference.sessions[sessions.index(s)], settings):
             problems.append(f"{s.id}: wrong length")
     return problems
 
@@ -132,8 +134,8 @@ def baseline(conference: Conference, limit: float) -> tuple[float | None, str]:
                       "(pip install conference-scheduler in a separate venv and set BASELINE_PYTHON)")
     if any(s.type.value == "workshop" for s in conference.sessions):
         return None, "conference-scheduler has no multi-slot sessions"
-    settings = rules.settings_of(conference)[0]
-    grid = rules.slots(conference, settings)
+    settings = settings_of(conference)[0]
+    grid = grid_of(conference, settings)
     slot_list = [{"room": r.id, "start": g.start.isoformat(), "capacity": r.capacity, "session": str(g.half_day)}
                  for g in grid for r in conference.rooms]
     events = []

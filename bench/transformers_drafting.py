@@ -19,14 +19,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
-from conftest import write_project  # noqa: E402
+from helpers import write_project  # noqa: E402
 from tiny_model import build_tiny_model  # noqa: E402
 
 from confgen.model import ProviderSettings  # noqa: E402
-from confgen.plan import plan  # noqa: E402
-from confgen.project import open_project  # noqa: E402
-from confgen.providers import make_provider  # noqa: E402
-from confgen.run import Runner, Summary  # noqa: E402
+from confgen.draft.plan import plan  # noqa: E402
+from confgen.load.project import open_project  # noqa: E402
+from confgen.draft.providers import make_provider  # noqa: E402
+from confgen.draft.runner import Runner, Summary  # noqa: E402
 
 
 def write_prompts(root: Path, kinds: list[str]) -> None:

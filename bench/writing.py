@@ -28,8 +28,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench.synthetic import write  # noqa: E402
-from confgen.drafts import parse  # noqa: E402
-from confgen.typography import prose_runs  # noqa: E402
+from confgen.draft.store import parse  # noqa: E402
+from confgen.draft.typography import prose_runs  # noqa: E402
 from confgen_plugins.content.questions import parse as parse_questions  # noqa: E402
 from confgen_plugins.content.sections import normalize  # noqa: E402
 from confgen_plugins.content.typography import findings  # noqa: E402

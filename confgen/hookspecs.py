@@ -21,15 +21,25 @@ Example, a project-local plugin adding a content kind::
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pluggy
 
 if TYPE_CHECKING:
-    from confgen.api import ContentKind, Exporter, Gate, Importer, Provider
+    from pydantic import BaseModel
+
+    from confgen.kinds import ContentKind
     from confgen.model import Conference
+    from confgen.types import Exporter, Gate, Importer, ProviderFactory
 
 hookspec = pluggy.HookspecMarker("confgen")
+#: Marks a plugin's hook implementations (re-exported as ``confgen.api.hookimpl``).
+hookimpl = pluggy.HookimplMarker("confgen")
+
+
+# -------------------------------------------------------------------------------------------------
+# Registries: what a plugin adds, asked for when a command needs it. Each name is owned by one plugin.
+# -------------------------------------------------------------------------------------------------
 
 
 @hookspec
@@ -43,10 +53,10 @@ def confgen_content_kinds() -> list["ContentKind"]:
 
 
 @hookspec
-def confgen_providers() -> dict[str, Any]:
+def confgen_providers() -> dict[str, "ProviderFactory"]:
     """Return ``{name: factory}`` for the model providers this plugin adds.
 
-    ``factory(settings: ProviderSettings, env: Mapping[str, str]) -> Provider`` builds a provider
+    A ``ProviderFactory``, ``factory(settings: ProviderSettings, env: Mapping[str, str]) -> Provider``, builds a provider
     for one run. ``settings`` already merges conference.yaml, the environment and command-line
     flags (flags win). A factory raises ``InputError`` for a setting it cannot work with (a model
     path that does not exist, a missing key) so that the user sees what to fix, exit code 2.
@@ -81,6 +91,23 @@ def confgen_exporters() -> list["Exporter"]:
     """Return exporters: writers of the conference in other formats (.ics, frab JSON/XML)."""
 
 
+# -------------------------------------------------------------------------------------------------
+# Loading: called when a project is opened, after conference.yaml passed its schema.
+# -------------------------------------------------------------------------------------------------
+
+
+@hookspec
+def confgen_settings() -> dict[str, type["BaseModel"]]:
+    """Return ``{name: model}``: the pydantic model of this plugin's settings, ``extensions.<name>``
+    in conference.yaml (as MkDocs plugins declare their ``config_class``).
+
+    confgen validates each section present against its model when it loads the project, and
+    reports every problem at once as ``conference.yaml:LINE: extensions.<name>.field: message``
+    (exit 2), so a plugin can read ``Model.model_validate(conference.extensions[name])`` without
+    handling errors. The name ``schedule`` is confgen's own; a name is owned by one plugin.
+    """
+
+
 @hookspec
 def confgen_validate(conference: "Conference") -> list[tuple[str, str]]:
     """Check the conference beyond its schema; return ``[(path, message), ...]`` for each problem.
@@ -89,6 +116,11 @@ def confgen_validate(conference: "Conference") -> list[tuple[str, str]]:
     ``conference.yaml:LINE: path: message`` and exits with code 2. Used for cross-references,
     schedule conflicts and anything a plugin needs to hold before it can render.
     """
+
+
+# -------------------------------------------------------------------------------------------------
+# Site build: called once per language, after its pages are rendered and before mkdocs builds it.
+# -------------------------------------------------------------------------------------------------
 
 
 @hookspec

@@ -1,22 +1,29 @@
-"""The run every command shares: choose the provider, plan, draft, render, build the site."""
+"""The spine every command shares: load → plan → draft → render → build.
+
+:func:`build` reads as the pipeline, one stage a line, in the way MkDocs' ``commands/build.py``
+does; :func:`drafting` is the part ``generate`` shares with it (a project's provider, runner and
+plan).
+"""
 
 from __future__ import annotations
 
 import os
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from contextlib import nullcontext
 from typing import Callable, ContextManager
 
-from confgen import mkdocs_builds
-from confgen.api import Job
+from confgen import LANGUAGES
+from confgen.draft.plan import plan
+from confgen.draft.providers import choose, make_provider
+from confgen.draft.drafters import OFFLINE
+from confgen.draft.runner import Listener, Runner, Summary
+from confgen.load.project import Project, open_project
 from confgen.model import ProviderSettings
-from confgen.plan import plan
-from confgen.project import Project, open_project
-from confgen.providers import choose, make_provider
-from confgen.render import Rendered, render
-from confgen.run import OFFLINE, Listener, Runner, Summary
-from confgen.site import build_site, staging_dir
+from confgen.render.pages import Rendered, render_language, render_theme
+from confgen.sitebuild.install import install_site, staging_dir
+from confgen.sitebuild.mkdocs_processes import MkDocsProcesses
+from confgen.types import Job
 
 Note = Callable[[str], None]
 
@@ -53,15 +60,22 @@ class Built:
 
 
 def build(project_dir: Path, *, offline: bool = False, strict: bool = False, force: bool = False,
-          note: Note | None = None, progress: Callable[[int], ContextManager[Listener]] | None = None) -> Built:
+          note: Note | None = None, progress: Callable[[int], ContextManager[Listener]] | None = None,
+          mkdocs: MkDocsProcesses | None = None) -> Built:
     """Draft what is missing or stale, render every page and run mkdocs build. ``progress(total)``
-    gives a context whose listener hears of every finished job."""
-    with mkdocs_builds.claim() as builds:  # loading while we draft and render
-        work = drafting(open_project(project_dir), force=force, offline=offline, note=note)
+    gives a context whose listener hears of every finished job. ``mkdocs``: processes the caller
+    started earlier still (the ``confgen build`` command does, before importing the rest of confgen)."""
+    with mkdocs or MkDocsProcesses() as mkdocs:  # MkDocs loads in its own processes while we work
+        project = open_project(project_dir)  # 1 load and validate
+        work = drafting(project, force=force, offline=offline, note=note)  # 2 plan, and choose the provider
         with progress(len(work.jobs)) if progress else nullcontext(None) as listener:
-            if listener:
-                work.runner.listener = listener
-            summary = work.runner.run(work.jobs)
-        rendered = render(work.project, work.runner.store.load_all(),
-                          ready=lambda lang, config: builds.start(lang, config, staging_dir(work.project, lang), strict))
-        return Built(summary, work.settings, rendered, build_site(work.project, builds))
+            summary = work.runner.run(work.jobs, listener)  # 3 draft: provider + cache + gates -> content/
+        drafts = work.runner.store.load_all()
+        rendered = Rendered(written=render_theme(project))
+        for lang in LANGUAGES:  # 4 render one language, 5 and build it at once while the next renders
+            config = render_language(project, drafts, lang, rendered)
+            mkdocs.start(lang, config, staging_dir(project, lang), strict)
+        project.memo.save()  # what rendering computed, for the next build
+        mkdocs.wait()
+        site = install_site(project)  # every language built: the new sites replace the old
+    return Built(summary, work.settings, rendered, site)

@@ -1,9 +1,12 @@
 """The plugin manager: built-ins and installed packages (entry-point group ``confgen``), then the
-project's ``plugins/*.py``. Every hook answer is gathered here so the rest of confgen asks one
-object what kinds, providers, gates, importers and exporters exist."""
+project's ``plugins/*.py``. Every hook is called here, so the rest of confgen asks one object what
+kinds, providers, gates, importers and exporters exist, and has it run the stage hooks. Every
+registry refuses two plugins giving the same name, and a function named like a hook that is none
+is an error."""
 
 from __future__ import annotations
 
+import difflib
 import importlib.util
 import sys
 from dataclasses import dataclass
@@ -12,9 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import pluggy
+from pydantic import BaseModel
 
 from confgen import hookspecs
-from confgen.api import ContentKind, Exporter, Gate, Importer, InputError
+from confgen.errors import InputError
+from confgen.kinds import ContentKind
+from confgen.model import Conference
+from confgen.types import Exporter, Gate, Importer, ProviderFactory
 
 GROUP = "confgen"
 
@@ -34,6 +41,7 @@ class Plugins:
         self._load_entry_points()
         if project_dir is not None:
             self._load_project(project_dir / "plugins")
+        self._check_hook_names()
 
     def _load_entry_points(self) -> None:
         for ep in entry_points(group=GROUP):
@@ -69,6 +77,22 @@ class Plugins:
                 raise InputError(f"{path}: {exc}") from None
             self._sources[f"project:{path.stem}"] = str(path)
 
+    def _check_hook_names(self) -> None:
+        """A ``confgen_*`` function that matches no hook would be silently ignored (a misspelt
+        ``confgen_content_kind`` adds nothing): refuse it, naming the plugin and the hook."""
+        try:
+            self.pm.check_pending()
+        except pluggy.PluginValidationError as exc:
+            name = self.pm.get_name(exc.plugin) or "?"
+            source = self._sources.get(name, name)
+            unknown = next((hook for hook in vars(self.pm.hook) if not hook.startswith("_")
+                            and not getattr(self.pm.hook, hook).has_spec()
+                            and any(i.plugin is exc.plugin for i in getattr(self.pm.hook, hook).get_hookimpls())), "?")
+            known = [h for h in vars(hookspecs) if h.startswith("confgen_")]
+            close = difflib.get_close_matches(unknown, known, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; known hooks: {', '.join(known)}"
+            raise InputError(f"{source}: plugin {name!r} implements {unknown!r}, which is no confgen hook{hint}") from None
+
     # -- what the plugins offer -------------------------------------------------------------------
 
     def content_kinds(self) -> dict[str, ContentKind]:
@@ -80,11 +104,15 @@ class Plugins:
                 kinds[kind.name] = kind
         return kinds
 
-    def providers(self) -> dict[str, Any]:
+    def providers(self) -> dict[str, ProviderFactory]:
         return self._merged(self.pm.hook.confgen_providers(), "provider")
 
     def gates(self) -> dict[str, Gate]:
         return self._merged(self.pm.hook.confgen_gates(), "gate")
+
+    def settings(self) -> dict[str, type[BaseModel]]:
+        """The model of each plugin's ``extensions.<name>`` settings."""
+        return self._merged(self.pm.hook.confgen_settings(), "settings")
 
     def meta_phrases(self) -> dict[str, list[str]]:
         phrases: dict[str, list[str]] = {}
@@ -94,10 +122,10 @@ class Plugins:
         return phrases
 
     def importers(self) -> dict[str, Importer]:
-        return {i.name: i for answer in self.pm.hook.confgen_importers() for i in answer}
+        return self._merged([{i.name: i for i in answer} for answer in self.pm.hook.confgen_importers()], "importer")
 
     def exporters(self) -> dict[str, Exporter]:
-        return {e.name: e for answer in self.pm.hook.confgen_exporters() for e in answer}
+        return self._merged([{e.name: e for e in answer} for answer in self.pm.hook.confgen_exporters()], "exporter")
 
     @staticmethod
     def _merged(answers: list[dict[str, Any]], what: str) -> dict[str, Any]:
@@ -108,6 +136,16 @@ class Plugins:
                     raise InputError(f"two plugins define the {what} {name!r}; rename one")
                 merged[name] = value
         return merged
+
+    # -- what the plugins do at each stage ---------------------------------------------------------
+
+    def validate(self, conference: Conference) -> list[tuple[str, str]]:
+        """Every plugin's problems with the conference, as ``(dotted.path, message)``."""
+        return [issue for answer in self.pm.hook.confgen_validate(conference=conference) for issue in answer or []]
+
+    def adjust_mkdocs_config(self, conference: Conference, lang: str, config: dict) -> None:
+        """Let every plugin adjust ``lang``'s ``mkdocs.yml`` (a dict, changed in place)."""
+        self.pm.hook.confgen_mkdocs_config(conference=conference, lang=lang, config=config)
 
     def describe(self) -> list[PluginInfo]:
         infos = []

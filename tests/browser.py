@@ -1,7 +1,7 @@
 """Reusable browser fixtures: serve a folder on 127.0.0.1 in a thread and drive headless Debian
 Chromium through selenium, with performance logs on so a test can list every request a page made.
 
-    from tests.browser import serve, chrome       # or: pytest_plugins = ["tests.browser"]
+    from browser import serve, chrome       # or: pytest_plugins = ["tests.browser"]
 
     with serve(folder) as base_url, chrome() as driver:
         driver.get(base_url + "en/")

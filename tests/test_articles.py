@@ -6,12 +6,12 @@ from __future__ import annotations
 import pytest
 
 from confgen.api import Draft, RenderContext
-from confgen.project import open_project
+from confgen.load.project import open_project
 from confgen_plugins.content.articles import SECTIONS, without_author
 from confgen_plugins.content.sandbox import run_python
 from confgen_plugins.content.sections import find, has_content
 from confgen_plugins.content.topics import TOPICS
-from tests.conftest import REFERENCE_SITE
+from helpers import REFERENCE_SITE
 
 
 @pytest.mark.parametrize("track", sorted(TOPICS))

@@ -24,8 +24,8 @@ from typing import Callable
 import pytest
 
 from confgen.cli import entry
-from confgen.loader import parse_yaml
-from conftest import REFERENCE_SITE
+from confgen.load.loader import parse_yaml
+from helpers import REFERENCE_SITE
 
 REF = (REFERENCE_SITE / "conference.yaml").read_text("utf-8")
 _, LINES = parse_yaml(REF, "conference.yaml")

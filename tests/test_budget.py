@@ -11,7 +11,7 @@ import pytest
 
 from confgen.model import Conference
 from confgen_plugins.content.budget import BudgetError, solve
-from tests.conftest import MINI_CONFERENCE, write_project
+from helpers import MINI_CONFERENCE, write_project
 
 # One ticket tier at 100, organic demand 30, a channel that brings 10 buyers for 200 (at most 5
 # units), catering 20 per head for 1 day, venue 1000. Each channel unit earns 10 * (100 - 20) - 200
@@ -88,8 +88,8 @@ def test_unknown_ticket_is_reported_with_its_path():
 
 
 def test_reference_site_plan_fills_the_main_hall():
-    from confgen.project import open_project
-    from tests.conftest import REFERENCE_SITE
+    from confgen.load.project import open_project
+    from helpers import REFERENCE_SITE
 
     plan = solve(open_project(REFERENCE_SITE).conference)
     assert plan.attendance <= plan.capacity == 1200

@@ -15,10 +15,10 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from confgen.drafts import parse
+from confgen.draft.store import parse
 from confgen.model import tr
-from confgen.project import open_project
-from conftest import write_project
+from confgen.load.project import open_project
+from helpers import write_project
 
 
 def confgen(*args: str, timeout: int = 300) -> subprocess.CompletedProcess:
@@ -29,7 +29,7 @@ def confgen(*args: str, timeout: int = 300) -> subprocess.CompletedProcess:
 def built(tmp_path_factory):
     import shutil
 
-    from conftest import REFERENCE_SITE
+    from helpers import REFERENCE_SITE
 
     root = tmp_path_factory.mktemp("ref") / "site"
     shutil.copytree(REFERENCE_SITE, root, ignore=shutil.ignore_patterns("build", ".confgen"))
@@ -308,12 +308,12 @@ def test_a_build_that_fails_before_mkdocs_leaves_no_mkdocs_process_behind(mini_p
         (mini_project / "plugins" / "bad.py").write_text("import does_not_exist\n", "utf-8")
     else:
         args.append("--no-such-option")
-    before = {p.pid for p in psutil.process_iter(["cmdline"]) if "confgen.mkdocs_worker" in (p.info["cmdline"] or [])}
+    before = {p.pid for p in psutil.process_iter(["cmdline"]) if "confgen.sitebuild.mkdocs_worker" in (p.info["cmdline"] or [])}
     result = confgen(*args)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     # Checked at once: left alone, a worker would end by itself once loaded, hiding the leak.
     left = [p for p in psutil.process_iter(["cmdline"])
-            if "confgen.mkdocs_worker" in (p.info["cmdline"] or []) and p.pid not in before and p.status() != psutil.STATUS_ZOMBIE]
+            if "confgen.sitebuild.mkdocs_worker" in (p.info["cmdline"] or []) and p.pid not in before and p.status() != psutil.STATUS_ZOMBIE]
     assert left == []
 
 
@@ -336,7 +336,10 @@ def test_killed_build_leaves_no_half_written_file_and_resumes(tmp_path):
     process = subprocess.Popen([sys.executable, "-m", "confgen", "build", str(project)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 60
-    while time.time() < deadline and len(list((project / "content").rglob("*.md"))) < 200 if (project / "content").exists() else time.time() < deadline:
+    content = project / "content"
+    while time.time() < deadline:
+        if content.exists() and len(list(content.rglob("*.md"))) >= 200:
+            break
         time.sleep(0.02)
     os.kill(process.pid, signal.SIGKILL)
     process.wait()

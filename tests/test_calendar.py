@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from confgen.cli.entry import app
 from confgen.model import Conference
-from confgen.project import open_project
+from confgen.load.project import open_project
 from confgen_plugins.site import calendar
 
 RUNNER = CliRunner()
@@ -22,7 +22,7 @@ RUNNER = CliRunner()
 
 @pytest.fixture(scope="module")
 def built_mini(tmp_path_factory) -> Path:
-    from tests.conftest import write_project
+    from helpers import write_project
 
     root = write_project(tmp_path_factory.mktemp("cal") / "mini")
     result = RUNNER.invoke(app, ["build", str(root)])
@@ -105,7 +105,7 @@ def read_bytes_stamp(data: bytes) -> dt.datetime:
 
 
 def test_unscheduled_sessions_get_no_event(mini_project):
-    from tests.conftest import MINI_CONFERENCE, write_project
+    from helpers import MINI_CONFERENCE, write_project
 
     text = MINI_CONFERENCE.replace("    room: lab\n    start: 2026-06-13 13:30\n    end: 2026-06-13 15:00\n",
                                    "    duration: 90\n")
@@ -117,7 +117,7 @@ def test_unscheduled_sessions_get_no_event(mini_project):
 
 
 def test_a_project_without_url_still_has_unique_uids(mini_project):
-    from tests.conftest import MINI_CONFERENCE, write_project
+    from helpers import MINI_CONFERENCE, write_project
 
     text = MINI_CONFERENCE.replace("  url: https://testdevcon.example.org\n", "")
     conference = open_project(write_project(mini_project.parent / "nourl", text)).conference
@@ -136,7 +136,7 @@ def test_bad_timezone_is_an_input_error(mini_project):
 
 def test_a_track_named_empty_still_gives_its_category(mini_project):
     """The VEVENT says what the facts say, even when a name is an empty string."""
-    from tests.conftest import MINI_CONFERENCE, write_project
+    from helpers import MINI_CONFERENCE, write_project
 
     text = MINI_CONFERENCE.replace("    name: {zh: 大模型基础, en: LLM Foundations}\n", '    name: ""\n')
     assert text != MINI_CONFERENCE

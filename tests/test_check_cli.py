@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import REFERENCE_SITE, write_project
+from helpers import REFERENCE_SITE, write_project
 
 DEFECTS = Path(__file__).parent / "data" / "defects"
 CASES = sorted(DEFECTS.glob("*.md"))

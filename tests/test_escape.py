@@ -10,7 +10,7 @@ import hashlib
 import markdown
 import pytest
 
-from confgen.escape import draft_markdown, link, plain, safe_url, text
+from confgen.render.escape import draft_markdown, link, plain, safe_url, text
 from confgen_plugins.site import harden
 
 EXTENSIONS = ["attr_list", "md_in_html", "tables", "def_list", "footnotes", "pymdownx.arithmatex"]

@@ -13,10 +13,10 @@ import jsonschema
 import pytest
 from lxml import etree
 
-from confgen.loader import load_conference
+from confgen.load.loader import load_conference
 from confgen.model import Conference
 from confgen_plugins.interop import frab, ics, pretalx
-from tests.conftest import INTEROP, REFERENCE_SITE
+from helpers import INTEROP, REFERENCE_SITE
 
 
 def conference_from(data: dict) -> Conference:

@@ -8,14 +8,14 @@ import time
 import pytest
 
 from confgen.api import GateContext, Job, hookimpl
-from confgen.gates import gates_for, run_gates
-from confgen.project import open_project
-from conftest import REFERENCE_SITE
+from confgen.draft.gates import gates_for, run_gates
+from confgen.load.project import open_project
+from helpers import REFERENCE_SITE
 
 
 @pytest.fixture(scope="module")
 def mini(tmp_path_factory):
-    from conftest import write_project
+    from helpers import write_project
 
     return open_project(write_project(tmp_path_factory.mktemp("g") / "mini"))
 

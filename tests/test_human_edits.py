@@ -9,7 +9,7 @@ import sys
 import lxml.html
 
 from confgen.pipeline import drafting
-from confgen.project import open_project
+from confgen.load.project import open_project
 
 
 def confgen(*args: str) -> subprocess.CompletedProcess:

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from confgen.loader import parse_yaml
+from confgen.load.loader import parse_yaml
 
-from tests.conftest import INTEROP
+from helpers import INTEROP
 
 DATA = Path(__file__).parent / "data"
 DEMOCON = INTEROP / "pretalx-democon.json"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import REFERENCE_SITE
+from helpers import REFERENCE_SITE
 
 
 def run(*args, cwd: Path | None = None) -> subprocess.CompletedProcess:

@@ -13,9 +13,9 @@ import sys
 import pytest
 import yaml
 
-from confgen.project import open_project
+from confgen.load.project import open_project
 from confgen_plugins.gates._markdown import EMAIL
-from conftest import INTEROP, MINI_CONFERENCE, write_project
+from helpers import INTEROP, MINI_CONFERENCE, write_project
 
 
 def confgen(*args: str) -> subprocess.CompletedProcess:

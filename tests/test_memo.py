@@ -150,7 +150,7 @@ def test_editing_the_step_s_module_discards_its_old_results(tmp_path, monkeypatc
 def test_html_from_a_tampered_memo_file_is_still_sanitized(tmp_path):
     import marshal
 
-    from confgen.sanitize import untrusted_markdown
+    from confgen.render.sanitize import untrusted_markdown
 
     memo = Memo(tmp_path / "memo")
     untrusted_markdown("A *plain* abstract.", memo)

@@ -9,11 +9,11 @@ import re
 import pytest
 
 from confgen.model import tr
-from confgen.project import open_project
+from confgen.load.project import open_project
 from confgen_plugins.content.notes import topics
 from confgen_plugins.content.questions import parse
 from confgen_plugins.content.sections import normalize
-from tests.conftest import MINI_CONFERENCE, REFERENCE_SITE, write_project
+from helpers import MINI_CONFERENCE, REFERENCE_SITE, write_project
 
 
 @pytest.fixture(scope="module")

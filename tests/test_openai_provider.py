@@ -14,8 +14,8 @@ import pytest
 
 from confgen.api import ChatRequest, InputError, Job, ProviderError
 from confgen.model import ProviderSettings
-from confgen.project import open_project
-from confgen.providers import choose, make_provider
+from confgen.load.project import open_project
+from confgen.draft.providers import choose, make_provider
 from confgen_plugins.providers.openai import JOB_HEADER, make, retry_after
 from llm_server import LLMServer, completion, error, hang, ok, raw
 

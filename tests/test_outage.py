@@ -6,10 +6,10 @@ from __future__ import annotations
 import threading
 import time
 
-from confgen.plan import plan
-from confgen.project import open_project
-from confgen.providers import choose, make_provider
-from confgen.run import FIRST_BACKOFF, MAX_TRIES, Runner
+from confgen.draft.plan import plan
+from confgen.load.project import open_project
+from confgen.draft.providers import choose, make_provider
+from confgen.draft.runner import FIRST_BACKOFF, MAX_TRIES, Runner
 from llm_server import LLMServer, error, ok
 
 ONLY = ["talks"]  # 6 jobs, one call each

@@ -4,9 +4,9 @@ difficulty and a reference answer, near-duplicates merged, answers folded on the
 from __future__ import annotations
 
 from confgen.api import Draft, RenderContext
-from confgen.project import open_project
+from confgen.load.project import open_project
 from confgen_plugins.content.questions import merge_duplicates, parse
-from tests.conftest import REFERENCE_SITE
+from helpers import REFERENCE_SITE
 
 DRAFT = """\
 ## Concept questions

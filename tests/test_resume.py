@@ -11,9 +11,9 @@ import sys
 import time
 from collections import Counter
 
-from confgen.drafts import parse
-from confgen.plan import plan
-from confgen.project import open_project
+from confgen.draft.store import parse
+from confgen.draft.plan import plan
+from confgen.load.project import open_project
 from llm_server import LLMServer
 
 CONCURRENCY = 2

@@ -14,10 +14,11 @@ import time
 
 import pytest
 
-from confgen.plan import plan
-from confgen.project import open_project
-from confgen.providers import choose, make_provider
-from confgen.run import MAX_TRIES, Runner, Slots
+from confgen.draft.plan import plan
+from confgen.load.project import open_project
+from confgen.draft.providers import choose, make_provider
+from confgen.draft.runner import MAX_TRIES, Runner
+from confgen.draft.slots import Slots
 from llm_server import LLMServer, completion, error, hang, ok, raw
 
 ONLY = ["talks", "speakers"]  # 10 jobs with no required sections: one call each

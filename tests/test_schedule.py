@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MINI_CONFERENCE, write_project
-from confgen import schedule
-from confgen.loader import load_conference
+from helpers import MINI_CONFERENCE, write_project
+from confgen.agenda.grid import slots
+from confgen.agenda.rules import ScheduleSettings, settings_of
+from confgen.load.loader import load_conference
 
 CONFGEN = shutil.which("confgen")
 
@@ -117,14 +118,14 @@ def test_unquoted_clock_times_survive_yaml_base_60(tmp_path: Path) -> None:
     # YAML 1.1 turns an unquoted 17:30 into 1050; the settings must still mean half past five.
     project = write_project(tmp_path / "p", MINI_CONFERENCE + "extensions:\n  schedule:\n    day_start: 8:30\n    day_end: 17:30\n")
     conference, _ = load_conference(project / "conference.yaml")
-    settings, issues = schedule.settings_of(conference)
+    settings, issues = settings_of(conference)
     assert issues == []
     assert (settings.day_start, settings.day_end) == (dt.time(8, 30), dt.time(17, 30))
 
 
 def test_slots_skip_breaks_and_stop_at_day_end(mini_project: Path) -> None:
     conference, _ = load_conference(mini_project / "conference.yaml")
-    grid = schedule.slots(conference, schedule.ScheduleSettings())
+    grid = slots(conference, ScheduleSettings())
     first_day = [s for s in grid if s.start.date() == dt.date(2026, 6, 12)]
     assert [f"{s.start:%H:%M}" for s in first_day] == ["09:00", "09:45", "10:30", "11:15", "13:30", "14:15", "15:00", "15:45", "16:30"]
     assert not first_day[4].follows and first_day[5].follows  # lunch splits the runs

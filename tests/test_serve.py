@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from confgen.scaffold import create_project
-from confgen.serve import Preview
+from confgen.commands.init import create_project
+from confgen.commands.serve import Preview
 
 
 def fetch(url: str) -> str:

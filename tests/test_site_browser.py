@@ -19,8 +19,8 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser import chrome, requested_urls, serve, set_viewport
-from tests.conftest import REFERENCE_SITE
+from browser import chrome, requested_urls, serve, set_viewport
+from helpers import REFERENCE_SITE
 
 pytestmark = pytest.mark.browser
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from conftest import MINI_CONFERENCE, write_project
+from helpers import MINI_CONFERENCE, write_project
 
 from test_schedule import run
 

@@ -1,14 +1,14 @@
 """Templates compile once per source, across threads and across runs, and an edited template is
-never served from a stale compile; the identity cache builds once however many threads ask."""
+never served from a stale compile or a stale version."""
 
 from __future__ import annotations
 
-import threading
+import gc
 import time
+import weakref
 from concurrent.futures import ThreadPoolExecutor
 
-from confgen.api import by_identity
-from confgen.templates import Templates
+from confgen.render.templates import Templates
 
 
 def test_compiled_templates_are_kept_between_runs_and_an_edit_is_seen(tmp_path):
@@ -47,22 +47,17 @@ def test_threads_asking_for_one_template_at_once_compile_it_once(tmp_path):
     assert len(compiles) == 1
 
 
-def test_the_identity_cache_builds_once_for_threads_asking_at_once():
-    builds = []
-    barrier = threading.Barrier(8)
+def test_a_template_s_version_is_its_source_hash_and_a_dropped_templates_object_is_freed(tmp_path):
+    own = tmp_path / "templates"
+    (own / "pages").mkdir(parents=True)
+    (own / "pages" / "hello.md.j2").write_text("Hello\n", "utf-8")
+    templates = Templates(own, tmp_path / "cache")
+    version = templates.version("pages/hello.md.j2")
+    (own / "pages" / "hello.md.j2").write_text("Goodbye\n", "utf-8")
+    assert Templates(own, tmp_path / "cache").version("pages/hello.md.j2") != version
 
-    @by_identity
-    def derived(obj):
-        builds.append(obj)
-        time.sleep(0.05)
-        return len(builds)
-
-    subject = object()
-
-    def ask(_):
-        barrier.wait()
-        return derived(subject)
-
-    with ThreadPoolExecutor(8) as pool:
-        answers = list(pool.map(ask, range(8)))
-    assert builds == [subject] and answers == [1] * 8
+    # The live preview opens a new Templates for every rebuild: none may outlive its build.
+    alive = weakref.ref(templates)
+    del templates
+    gc.collect()
+    assert alive() is None

@@ -26,7 +26,7 @@ from tiny_model import build_masked_lm, build_tiny_model  # noqa: E402
 
 from confgen.api import ChatRequest, InputError, Job  # noqa: E402
 from confgen.cli import main  # noqa: E402
-from confgen.drafts import DraftStore  # noqa: E402
+from confgen.draft.store import DraftStore  # noqa: E402
 from confgen.model import ProviderSettings  # noqa: E402
 from confgen_plugins.providers.transformers import make_provider, plain_prompt  # noqa: E402
 

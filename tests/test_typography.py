@@ -8,10 +8,10 @@ import subprocess
 import sys
 
 from confgen.api import GateContext, typeset
-from confgen.drafts import DraftStore
+from confgen.draft.store import DraftStore
 from confgen.model import ProviderSettings
-from confgen.project import open_project
-from confgen.run import Runner
+from confgen.load.project import open_project
+from confgen.draft.runner import Runner
 from confgen_plugins.content.typography import typography
 from confgen_plugins.providers.openai import make
 from llm_server import LLMServer, ok
@@ -54,7 +54,7 @@ def test_the_gate_accepts_clean_text():
 
 
 def test_a_doubled_name_of_the_facts_is_caught(reference_copy):
-    from confgen.project import open_project as opened
+    from confgen.load.project import open_project as opened
 
     conference = opened(reference_copy).conference
     found = [f.message for f in typography(GateContext(text="会场位于上海上海张江。", lang="zh", conference=conference))]

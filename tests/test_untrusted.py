@@ -20,8 +20,8 @@ import pytest
 import yaml
 from ruamel.yaml import YAML
 
-from confgen.prompt import MARKERS
-from conftest import MINI_CONFERENCE, write_project
+from confgen.draft.prompt import MARKERS
+from helpers import MINI_CONFERENCE, write_project
 from llm_server import LLMServer, completion, plausible_markdown
 
 DATA = Path(__file__).parent / "data"

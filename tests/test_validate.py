@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from conftest import MINI_CONFERENCE, write_project
+from helpers import MINI_CONFERENCE, write_project
 
 
 def confgen(*args: str, cwd=None) -> subprocess.CompletedProcess:

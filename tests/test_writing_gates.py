@@ -10,14 +10,14 @@ import re
 import pytest
 
 from confgen.api import GateContext
-from confgen.gates import errors, run_gates
+from confgen.draft.gates import errors, run_gates
 from confgen.model import ProviderSettings
-from confgen.project import open_project
-from confgen.run import Runner
+from confgen.load.project import open_project
+from confgen.draft.runner import Runner
 from confgen_plugins.content.writing_gates import numbers_in
 from confgen_plugins.providers.openai import make
 from llm_server import LLMServer, ok
-from tests.conftest import MINI_CONFERENCE, REFERENCE_SITE, write_project
+from helpers import MINI_CONFERENCE, REFERENCE_SITE, write_project
 
 EXTRA = """\
 references:

@@ -1,26 +1,27 @@
 """The ``confgen`` command line: one module per command group, each thin over the core.
 
-Until it knows the command, ``main`` imports nothing but the standard library: ``confgen build``
-first starts loading mkdocs (:mod:`confgen.mkdocs_builds`), which then overlaps the 0.4 s the rest
-of confgen takes to import.
+Until it knows the command, ``main`` imports nothing but the standard library: for ``confgen
+build`` it first starts the MkDocs processes (:class:`~confgen.sitebuild.mkdocs_processes.MkDocsProcesses`),
+whose loading then overlaps the time the rest of confgen takes to import, and hands them to the
+command.
 """
 
 from __future__ import annotations
 
 import sys
 
-from confgen import mkdocs_builds
+from confgen.sitebuild.mkdocs_processes import MkDocsProcesses
 
 
 def main() -> None:
-    if _builds_a_site(sys.argv[1:]):
-        mkdocs_builds.start_early()
+    mkdocs = MkDocsProcesses() if _builds_a_site(sys.argv[1:]) else None
     try:
         from confgen.cli.entry import run
 
-        run()
+        run(mkdocs)
     finally:
-        mkdocs_builds.discard_early()  # the command failed before its build began
+        if mkdocs is not None:
+            mkdocs.close()  # already closed by the build, unless the command failed before it began
 
 
 def _builds_a_site(args: list[str]) -> bool:

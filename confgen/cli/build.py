@@ -7,14 +7,14 @@ from typing import Annotated, Optional
 
 import typer
 
-from confgen.api import ConfgenError
+from confgen.errors import ConfgenError
 from confgen.cli.app import ProjectDir, app
 from confgen.cli.console import err, out
 from confgen import pipeline
 from confgen.cli.progress import drafting_progress, print_summary
 from confgen.pipeline import drafting
-from confgen.project import open_project
-from confgen.run import Runner, Summary
+from confgen.load.project import open_project
+from confgen.draft.runner import Runner, Summary
 
 
 @app.command()
@@ -34,8 +34,7 @@ def _draft(project_dir: Path, *, only: list[str] | None, provider: str | None, m
         _dry_run(work.runner, work.jobs)
         return None
     with drafting_progress(len(work.jobs)) as listener:
-        work.runner.listener = listener
-        summary = work.runner.run(work.jobs)
+        summary = work.runner.run(work.jobs, listener)
     print_summary(summary, work.settings.price_per_1k_input, work.settings.price_per_1k_output)
     return summary
 
@@ -80,6 +79,7 @@ def generate(
 
 @app.command()
 def build(
+    ctx: typer.Context,
     project_dir: ProjectDir = Path("."),
     offline: Annotated[bool, typer.Option("--offline", help="Draft anything missing with the offline drafter.")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Fail on any MkDocs warning.")] = False,
@@ -87,7 +87,8 @@ def build(
 ) -> None:
     """Draft what is missing (cached), render the pages and run mkdocs build into build/site."""
     note = lambda message: err.print(message, markup=False)  # noqa: E731
-    built = pipeline.build(project_dir, offline=offline, strict=strict, force=force, note=note, progress=drafting_progress)
+    built = pipeline.build(project_dir, offline=offline, strict=strict, force=force, note=note, progress=drafting_progress,
+                           mkdocs=ctx.obj)
     print_summary(built.summary, built.settings.price_per_1k_input, built.settings.price_per_1k_output)
     out.print(f"built {built.rendered.page_count} pages into {built.site}", markup=False)
     _fail_if_any(built.summary)

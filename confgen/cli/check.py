@@ -9,14 +9,15 @@ from typing import Annotated, Optional
 
 import typer
 
-from confgen import yaml_read
-from confgen.api import ConfgenError, GateContext, InputError
-from confgen.drafts import read_text
+from confgen.errors import ConfgenError, InputError
+from confgen.types import GateContext
+from confgen.load import yaml_read
+from confgen.draft.store import read_text
 from confgen.cli.app import app
 from confgen.cli.console import out
-from confgen.gates import gates_for, run_gates
+from confgen.draft.gates import gates_for, run_gates
 from confgen.plugins import Plugins
-from confgen.project import CONFERENCE_FILE, Project, open_project
+from confgen.load.project import CONFERENCE_FILE, Project, open_project
 
 CJK_SHARE = 0.2  # a text with no language in its front matter counts as Chinese above this share
 

@@ -6,18 +6,21 @@ import sys
 
 import typer
 
-from confgen.api import ConfgenError
+from confgen.errors import ConfgenError
 from confgen.cli.app import app
 from confgen.cli.console import err
+from confgen.sitebuild.mkdocs_processes import MkDocsProcesses
 
 # Command groups register themselves on import.
 from confgen.cli import build, check, interop, schedule  # noqa: F401
 
 
-def run() -> None:
+def run(mkdocs: MkDocsProcesses | None = None) -> None:
+    """Run the command in ``sys.argv``. ``mkdocs``: processes started for a build, which the
+    ``build`` command finds as its context's ``obj``."""
     try:
         # Without standalone mode, click returns the code of a typer.Exit instead of exiting with it.
-        code = app(standalone_mode=False)
+        code = app(standalone_mode=False, obj=mkdocs)
         sys.exit(code if isinstance(code, int) else 0)
     except ConfgenError as exc:
         err.print(str(exc), markup=False, highlight=False)

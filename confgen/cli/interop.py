@@ -10,12 +10,12 @@ from typing import Annotated, Optional
 import typer
 
 from confgen import atomic
-from confgen.api import InputError
+from confgen.errors import InputError
 from confgen.cli.app import ProjectDir, app
 from confgen.cli.console import err, out
-from confgen.importing import import_into
+from confgen.commands.importing import import_into
 from confgen.plugins import Plugins
-from confgen.project import CONFERENCE_FILE, open_project
+from confgen.load.project import CONFERENCE_FILE, open_project
 
 
 @app.command()
@@ -25,7 +25,7 @@ def init(
     lang: Annotated[str, typer.Option("--lang", help="Default language of the site: zh or en.")] = "zh",
 ) -> None:
     """Start a project: conference.yaml, .gitignore and a GitHub Pages workflow, ready to build offline."""
-    from confgen.scaffold import create_project
+    from confgen.commands.init import create_project
 
     written = create_project(directory, example=example, lang=lang)
     out.print(f"created {directory} ({len(written)} files); next: confgen build --offline {directory}", markup=False)
@@ -93,7 +93,7 @@ def publish(
     message: Annotated[Optional[str], typer.Option("--message", "-m", help="Commit message.")] = None,
 ) -> None:
     """Commit build/site to the Pages branch (leaving your working tree alone) and push it."""
-    from confgen.publish import publish_site
+    from confgen.commands.publish import publish_site
 
     result = publish_site(Path(project_dir), remote=remote, branch=branch, message=message)
     out.print(f"published {result.files} files as {result.commit[:12]} to {remote}/{branch}", markup=False)
@@ -106,7 +106,7 @@ def serve(
     interval: Annotated[float, typer.Option("--interval", min=0.1, help="Seconds between checks for changes.")] = 1.0,
 ) -> None:
     """Build, serve build/site on 127.0.0.1 and rebuild when conference.yaml, content/ or templates/ change."""
-    from confgen.serve import Preview
+    from confgen.commands.serve import Preview
 
     preview = Preview(Path(project_dir), port=port, interval=interval, log=lambda line: err.print(line, markup=False))
     preview.build()

@@ -8,7 +8,7 @@ from typing import Iterator
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from confgen.cli.console import err
-from confgen.run import Outcome, Summary
+from confgen.draft.runner import Outcome, Summary
 
 
 @contextmanager

@@ -9,17 +9,18 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 from rich.table import Table
 
-from confgen import schedule as rules
-from confgen import validate
-from confgen.api import InputError
+from confgen.agenda import rules
+from confgen.agenda.yaml_write import write_placements
+from confgen.load import validate
+from confgen.errors import InputError
 from confgen.cli.app import ProjectDir, app
 from confgen.cli.console import err, out
-from confgen.loader import ValidationFailed
+from confgen.load.loader import ValidationFailed
 from confgen.model import tr
-from confgen.project import open_project
+from confgen.load.project import open_project
 
 if TYPE_CHECKING:
-    from confgen.solver import Plan
+    from confgen.agenda.solver import Plan
 
 
 @app.command()
@@ -46,7 +47,7 @@ def schedule(
               f"{len(soft)} soft warnings", markup=False)
     if not solve:
         return
-    from confgen.solver import solve as plan_for  # OR-Tools loads in a second: only when solving
+    from confgen.agenda.solver import solve as plan_for  # OR-Tools loads in a second: only when solving
 
     plan = plan_for(conference, time_limit=time_limit)
     if not plan.placements:
@@ -54,7 +55,7 @@ def schedule(
         return
     _show(conference, plan)
     if write:
-        rules.write_placements(project.conference_file, [(p.index, p.room, p.start, p.end) for p in plan.placements])
+        write_placements(project.conference_file, [(p.index, p.room, p.start, p.end) for p in plan.placements])
         open_project(project_dir)  # the written file must validate like any other
         out.print(f"wrote {len(plan.placements)} sessions into {project.conference_file}", markup=False)
 

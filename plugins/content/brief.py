@@ -85,6 +85,11 @@ def confgen_content_kinds():
 
 
 @hookimpl
+def confgen_settings():
+    return {"budget": budget.BudgetSettings}
+
+
+@hookimpl
 def confgen_validate(conference: Conference):
     settings = conference.extensions.get("brief")
     if settings is not None and not isinstance(settings, dict):

@@ -26,33 +26,29 @@ import math
 from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
 from confgen.api import by_identity
-from confgen.model import Conference, Localized, tr
+from confgen.model import Conference, Localized, Strict, tr
 
 SETTINGS_PATH = "extensions.budget"
 Money = Annotated[float, Field(ge=0)]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Costs(_Strict):
+class Costs(Strict):
     venue_per_day: Money = 0
     catering_per_head: Money = 0  # per attendee and day
     production: Money = 0  # stage, AV, signage, streaming: fixed
     travel_per_speaker: Money = 0
 
 
-class TicketTier(_Strict):
+class TicketTier(Strict):
     ticket: str  # a ticket id from `tickets`; price and quota come from there
     share: Annotated[float, Field(gt=0, le=1)] = 1.0  # share of total demand that buys this tier
     addon: bool = False  # an add-on sold with another ticket: revenue, no extra attendee
 
 
-class SponsorPackage(_Strict):
+class SponsorPackage(Strict):
     id: str
     name: Localized
     price: Money
@@ -60,7 +56,7 @@ class SponsorPackage(_Strict):
     min_attendance: Annotated[int, Field(ge=0)] = 0
 
 
-class Channel(_Strict):
+class Channel(Strict):
     id: str
     name: Localized
     cost_per_unit: Annotated[float, Field(gt=0)]
@@ -68,7 +64,7 @@ class Channel(_Strict):
     max_spend: Money
 
 
-class BudgetSettings(_Strict):
+class BudgetSettings(Strict):
     currency: str = "CNY"
     objective: Literal["attendance", "net_revenue"] = "net_revenue"
     organic_demand: Annotated[int, Field(ge=0)] = 0  # buyers who come with no paid promotion

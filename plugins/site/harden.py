@@ -149,7 +149,7 @@ def with_policy(output: str, content: str = "") -> str:
 # ---- MkDocs hooks ----
 
 def on_config(config):
-    # confgen gives the site name and page titles as escaped HTML text (see confgen.render); marked
+    # confgen gives the site name and page titles as escaped HTML text (see confgen.render.pages); marked
     # as such, the theme's own `| e` does not escape them a second time ("&amp;amp;").
     config.site_name = Markup(config.site_name)
     return config

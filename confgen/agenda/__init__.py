@@ -1,0 +1,1 @@
+"""The agenda: its rules (hard and soft), the slot grid, and the solver that places sessions."""

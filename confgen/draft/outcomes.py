@@ -1,0 +1,76 @@
+"""What a run reports: the outcome of each job, and their sum."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from confgen.errors import ConfgenError
+from confgen.types import Job
+
+
+@dataclass
+class Outcome:
+    job: Job
+    status: str  # drafted | fresh | kept | failed
+    cached: bool = False
+    needs_review: bool = False
+    message: str = ""
+    tokens_in: int = 0
+    tokens_out: int = 0
+    retries: int = 0
+    calls: int = 0
+    details: list[str] = field(default_factory=list)  # e.g. the facts that changed under a kept draft
+
+
+@dataclass
+class Summary:
+    outcomes: list[Outcome] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def calls(self) -> int:
+        return sum(o.calls for o in self.outcomes)
+
+    @property
+    def cache_hits(self) -> int:
+        return sum(1 for o in self.outcomes if o.cached)
+
+    @property
+    def retries(self) -> int:
+        return sum(o.retries for o in self.outcomes)
+
+    @property
+    def tokens_in(self) -> int:
+        return sum(o.tokens_in for o in self.outcomes)
+
+    @property
+    def tokens_out(self) -> int:
+        return sum(o.tokens_out for o in self.outcomes)
+
+    def of(self, status: str) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status == status]
+
+    @property
+    def review(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.needs_review]
+
+
+@dataclass
+class DryRun:
+    """What a run would do, computed without calling anything."""
+
+    jobs: list[Job]
+    todo: list[Job]
+    cached: int = 0
+    tokens: int = 0
+
+
+Listener = Callable[[Outcome], None]
+
+
+class Stopped(ConfgenError):
+    """The run was interrupted; jobs not yet started are left for the next run."""
