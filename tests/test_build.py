@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import lxml.html
@@ -21,8 +22,9 @@ from confgen.load.project import open_project
 from helpers import write_project
 
 
-def confgen(*args: str, timeout: int = 300) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "confgen", *args], capture_output=True, text=True, timeout=timeout)
+def confgen(*args: str, timeout: int = 300, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "confgen", *args], capture_output=True, text=True, timeout=timeout,
+                          env=None if env is None else {**os.environ, **env})
 
 
 @pytest.fixture(scope="module")
@@ -308,13 +310,24 @@ def test_a_build_that_fails_before_mkdocs_leaves_no_mkdocs_process_behind(mini_p
         (mini_project / "plugins" / "bad.py").write_text("import does_not_exist\n", "utf-8")
     else:
         args.append("--no-such-option")
-    before = {p.pid for p in psutil.process_iter(["cmdline"]) if "confgen.sitebuild.mkdocs_worker" in (p.info["cmdline"] or [])}
-    result = confgen(*args)
+    # The workers inherit this mark from the build: other builds on the machine are not ours to count.
+    mark = {"CONFGEN_TEST_BUILD": uuid.uuid4().hex}
+    result = confgen(*args, env=mark)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     # Checked at once: left alone, a worker would end by itself once loaded, hiding the leak.
     left = [p for p in psutil.process_iter(["cmdline"])
-            if "confgen.sitebuild.mkdocs_worker" in (p.info["cmdline"] or []) and p.pid not in before and p.status() != psutil.STATUS_ZOMBIE]
+            if "confgen.sitebuild.mkdocs_worker" in (p.info["cmdline"] or []) and _environ(p).items() >= mark.items()
+            and p.status() != psutil.STATUS_ZOMBIE]
     assert left == []
+
+
+def _environ(process) -> dict[str, str]:
+    import psutil
+
+    try:
+        return process.environ()
+    except (psutil.NoSuchProcess, psutil.AccessDenied):
+        return {}
 
 
 def test_template_override_from_the_project(mini_project):
