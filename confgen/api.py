@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Protocol, TypeVar
 
 import pluggy
 
+from confgen.contract import Contract, Marker, Mention  # noqa: F401  (part of the plugin API)
 from confgen.memo import Memo, pure  # noqa: F401  (part of the plugin API)
 from confgen.model import Conference, tr
 from confgen.sanitize import untrusted_markdown
@@ -235,6 +236,9 @@ class ContentKind:
     name: str = ""
     #: Headings (per language) a draft of this kind must contain; checked by the gates.
     required_sections: dict[str, list[str]] = {}
+    #: What a draft must be (sections, markers, length, mentions): the prompt states it, the
+    #: ``contract`` gate checks it and the token budget follows from its length range.
+    contract: Contract | None = None
     #: Prompt template, relative to templates/, formatted with the job's language.
     prompt_template: str = "prompts/{kind}.{lang}.md.j2"
 
@@ -269,6 +273,7 @@ class GateContext:
     conference: Conference | None = None
     job: Job | None = None
     required_sections: list[str] = field(default_factory=list)
+    contract: Contract | None = None  # the job's kind's contract, when drafted by confgen
 
 
 Gate = Callable[[GateContext], Iterable[Finding]]

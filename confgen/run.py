@@ -212,9 +212,10 @@ class Runner:
             return None
         return Outcome(job, "fresh")
 
-    def request(self, job: Job, feedback: list[tuple[str, list[Finding]]] = ()) -> ChatRequest:
+    def request(self, job: Job, feedback: list[tuple[str, list[Finding]]] = (), max_tokens: int | None = None) -> ChatRequest:
         kind = self.project.kinds[job.kind]
-        return build_request(job, kind, self.project.templates, self.settings, self.project.conference, feedback)
+        return build_request(job, kind, self.project.templates, self.settings, self.project.conference, feedback,
+                             max_tokens)
 
     def dry_run(self, jobs: list[Job]) -> DryRun:
         """The jobs to draft, how many first requests are cached and a rough count of tokens."""
@@ -308,16 +309,25 @@ class Runner:
     def _draft(self, job: Job, outcome: Outcome) -> Outcome:
         if self.offline:
             text = self._offline_text(job)
-            findings = self._check(job, text)
+            findings = self._check(job, text, model=False)
             outcome.needs_review = bool(errors(findings))
             self._write(job, text, OFFLINE, OFFLINE, findings, outcome.needs_review)
             return outcome
         feedback: list[tuple[str, list[Finding]]] = []
         findings: list[Finding] = []
+        room: int | None = None  # more tokens, after an answer was cut off
         for _ in range(self.project.conference.gates.max_attempts):
-            request = self.request(job, feedback)
+            request = self.request(job, feedback, room)
             completion = self._call(request, job, outcome)
             text = completion.text
+            if completion.finish_reason == "length":
+                # Never the same request again: more room where the cap allows, and the cut-off
+                # answer goes back with the length asked for, so the model can also write less.
+                outcome.retries += 1
+                room = self._more_room(request.max_tokens)
+                findings = [Finding("length", self._cut_off(job, request.max_tokens))]
+                feedback.append((text, findings))
+                continue
             findings = self._check(job, text)
             if not errors(findings):
                 self._write(job, text, self.provider.name, self.provider.model, findings, False)
@@ -327,17 +337,33 @@ class Runner:
         outcome.needs_review = True
         outcome.message = "; ".join(f"{f.gate}: {f.message}" for f in errors(findings)[:3])
         text = self._offline_text(job)
-        self._write(job, text, self.provider.name, self.provider.model, self._check(job, text), True, drafted_by=OFFLINE)
+        self._write(job, text, self.provider.name, self.provider.model, self._check(job, text, model=False), True,
+                    drafted_by=OFFLINE)
         return outcome
+
+    def _more_room(self, max_tokens: int) -> int:
+        ceiling = self.settings.max_tokens or max_tokens * 4
+        return max(min(int(max_tokens * 1.5), ceiling), max_tokens)
+
+    def _cut_off(self, job: Job, max_tokens: int) -> str:
+        contract = self.project.kinds[job.kind].contract
+        span = contract.length.get(job.lang) if contract else None
+        unit = "characters (字)" if job.lang == "zh" else "words"
+        within = f"; write it whole, within {span[0]} to {span[1]} {unit}" if span else "; write it whole and shorter"
+        return f"the answer was cut off at max_tokens={max_tokens}{within}"
 
     def _offline_text(self, job: Job) -> str:
         kind = self.project.kinds[job.kind]
         return kind.offline(job, self.project.conference, self.project.templates)
 
-    def _check(self, job: Job, text: str) -> list[Finding]:
+    def _check(self, job: Job, text: str, model: bool = True) -> list[Finding]:
+        """``model``: a model wrote ``text``, so the kind's contract applies (the offline drafter's
+        facts-only text is judged by the other gates)."""
         kind = self.project.kinds[job.kind]
+        contract = kind.contract if model else None
+        sections = (contract.sections if contract and contract.sections else kind.required_sections).get(job.lang, [])
         ctx = GateContext(text=text, lang=job.lang, kind=job.kind, conference=self.project.conference, job=job,
-                          required_sections=list(kind.required_sections.get(job.lang, [])))
+                          required_sections=list(sections), contract=contract)
         return run_gates(ctx, self.gates, self.project.conference.gates.disabled)
 
     # -- calling ------------------------------------------------------------------------------------
@@ -380,9 +406,6 @@ class Runner:
             outcome.calls += 1
             completion = self.provider.complete(request, job)
             seconds = time.perf_counter() - started
-        if completion.finish_reason == "length":
-            raise ProviderError(f"the answer was cut off at max_tokens={request.max_tokens} "
-                                "(raise provider.max_tokens if this keeps happening)", retryable=True)
         if completion.finish_reason == "content_filter":
             raise ProviderError("the server's content filter stopped the answer", retryable=True)
         if not completion.text.strip():

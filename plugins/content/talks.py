@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from confgen.api import ContentKind, Job, Page, RenderContext, hookimpl
+from confgen.api import ContentKind, Contract, Job, Page, RenderContext, hookimpl
 from confgen.model import Conference, Session, tr
 
 
@@ -73,6 +73,10 @@ def json_ld(conference: Conference, session: Session, lang: str) -> str:
 
 class Talks(ContentKind):
     name = "talks"
+    contract = Contract(
+        sections={"zh": ["内容简介", "你将收获", "适合人群"], "en": ["About this session", "What you will learn", "Who should attend"]},
+        length={"zh": (300, 500), "en": (150, 250)},
+    )
 
     def plan(self, conference: Conference):
         for session in conference.sessions:
