@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
 from pathlib import Path
@@ -11,6 +12,8 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 REFERENCE_SITE = REPO / "site"
 INTEROP = Path(__file__).parent / "data" / "interop"
+# Mermaid's parser for the code gate, installed by scripts/install-test-deps.
+os.environ.setdefault("CONFGEN_NODE_MODULES", str(Path(__file__).parent / "artifacts" / "node" / "node_modules"))
 
 MINI_CONFERENCE = textwrap.dedent(
     """\
