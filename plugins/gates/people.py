@@ -41,16 +41,16 @@ PERSON_CUE_ZH = re.compile(
 #: What is said right before an English name that makes it a person's ("hosted by", "guest").
 CUE_BEFORE_EN = re.compile(
     r"\b(?:by|guests?|speakers?|hosts?|moderators?|panell?ists?|featuring|welcomes?|invited|alongside|together with"
-    r"|co-?founder|founder|ceo|cto|engineer|researcher|scientist|professor)\s*[,:]?\s*$", re.I)
+    r"|co-?founder|founder|ceo|cto|engineer|researcher|scientist|professor|hear from|meet)\s*[,:]?\s*$", re.I)
 #: What is said right after it ("…, CTO of", "… will present", "… (Acme)").
 CUE_AFTER_EN = re.compile(
-    r"\s*(?:\(|,\s*(?:(?:a|an|the|our)\s+)?(?:(?-i:[A-Z]{2,4})\b|co-?founder|founder|head|director|lead|chief|senior|principal"
+    r"\s*(?:\(|,\s*who\b|,\s*(?:(?:a|an|the|our)\s+)?(?:(?-i:[A-Z]{2,4})\b|co-?founder|founder|head|director|lead|chief|senior|principal"
     r"|engineer|researcher|scientist|professor|architect|manager|president|vp)"
     r"|\s+(?:will\s+(?:also\s+)?(?:present|share|speak|talk|lead|host|join|give|deliver|discuss|explain|show|introduce"
     r"|walk|demonstrate|moderate|open|close)|who|said|says|presents|shares|speaks|leads|hosts|joins|gives|delivers|discusses|explains|talks"
     r"|has|is|was|works|worked|founded|built|wrote)\b)", re.I)
-NAME_EN = re.compile(r"(?<![\w.])((?:Dr|Prof|Mr|Mrs|Ms)\.?\s+)?([A-Z][a-z]+(?:[-'][A-Za-z][a-z]+)?(?:\s+[A-Z]\.)?"
-                     r"(?:\s+[A-Z][a-z]+(?:[-'][A-Za-z][a-z]+)?){1,2})(?![\w])")
+_WORD_EN = r"[A-Z](?:[a-z]+|[a-z]?'[A-Z][a-z]+)(?:-[A-Z][a-z]+)?"  # Becker, O'Neill, Smith-Jones
+NAME_EN = re.compile(rf"(?<![\w.])((?:Dr|Prof|Mr|Mrs|Ms)\.?\s+)?({_WORD_EN}(?:\s+[A-Z]\.)?(?:\s+{_WORD_EN}){{1,2}})(?![\w'])")
 #: Capitalised words that start sentences or name things, never people.
 NOT_NAMES_EN = {
     "the", "a", "an", "this", "that", "these", "those", "our", "your", "their", "its", "in", "on", "at", "for", "by",
@@ -67,6 +67,14 @@ NOT_NAMES_EN = {
 }
 ORG_AFTER = re.compile(r"(?:\b(?:at|from|of|with|joins?|joined)\s+|来自|就职于|任职于|加入|供职于)\s*"
                        r"([A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,3}|[\u4e00-\u9fff]{2,10}?)(?=[\s,，。.;；、的]|$)")
+
+_SURNAME = "(?:" + "|".join(COMPOUND_SURNAMES) + "|[" + "".join(sorted(SURNAMES)) + "])"
+#: A name jieba does not know, found by where it stands: after a role ("特邀嘉宾", "由") and
+#: before what a person does, or right before a form of address ("博士", "老师").
+NAME_BY_ROLE_ZH = re.compile(
+    rf"(?:嘉宾|工程师|专家|讲师|主持人|研究员|由|邀请了?|请到了?)({_SURNAME}[\u4e00-\u9fff]{{1,2}}?)"
+    r"(?=博士|老师|先生|女士|教授|主持|主讲|担任|也|将|等|分享|介绍|带来|[，。、])")
+NAME_BY_ADDRESS_ZH = re.compile(rf"({_SURNAME}[\u4e00-\u9fff]{{1,2}}?)(?=博士|老师|先生|女士|教授)")
 
 _jieba_lock = threading.Lock()
 
@@ -109,6 +117,7 @@ def _names_zh(clause: str, conference: Conference, facts: Facts) -> list[str]:
         if not (compound or word[0] in SURNAMES) or (len(word) == 4 and not compound):
             continue
         found.append(word)
+    found += [m.group(1) for pattern in (NAME_BY_ROLE_ZH, NAME_BY_ADDRESS_ZH) for m in pattern.finditer(clause)]
     return found
 
 
@@ -145,6 +154,8 @@ def gate(ctx: GateContext):
             names = _names_zh(clause, ctx.conference, facts) if re.search(r"[\u4e00-\u9fff]", clause) else []
             names += _names_en(clause)
             for name in dict.fromkeys(names):
+                if any(name != other and name in other for other in names):
+                    continue  # the longer reading of the same name is judged
                 if not _grounded(name, known_text, untrusted):
                     yield Finding("people", f"{name!r} is not a person in the facts (speakers, organizers); "
                                             "name only people the facts name", number)
