@@ -68,6 +68,8 @@ NOT_NAMES_EN = {
 ORG_AFTER = re.compile(r"(?:\b(?:at|from|of|with|joins?|joined)\s+|来自|就职于|任职于|加入|供职于)\s*"
                        r"([A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,3}|[\u4e00-\u9fff]{2,10}?)(?=[\s,，。.;；、的]|$)")
 
+#: Endings of technical terms, not of given names.
+NOUN_SUFFIXES = set("性化度率器型式量法论链链图")
 _SURNAME = "(?:" + "|".join(COMPOUND_SURNAMES) + "|[" + "".join(sorted(SURNAMES)) + "])"
 #: A name jieba does not know, found by where it stands: after a role ("特邀嘉宾", "由") and
 #: before what a person does, or right before a form of address ("博士", "老师").
@@ -113,6 +115,8 @@ def _names_zh(clause: str, conference: Conference, facts: Facts) -> list[str]:
         word, flag = pair.word, pair.flag
         if flag != "nr" or PERSON_CUE_ZH.search(word) or not re.fullmatch(r"[\u4e00-\u9fff·]{2,4}", word):
             continue
+        if word[-1] in NOUN_SUFFIXES and len(word) >= 3:
+            continue  # 鲁棒性, 马尔可夫链…: terms jieba reads as names
         compound = word.startswith(COMPOUND_SURNAMES)
         if not (compound or word[0] in SURNAMES) or (len(word) == 4 and not compound):
             continue
