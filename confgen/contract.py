@@ -12,10 +12,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable
+from typing import Any, Callable, Protocol
 
-if TYPE_CHECKING:
-    from confgen.types import Job
+
+class Job(Protocol):
+    """What a contract reads of a job (a :class:`confgen.types.Job`): named here, not imported,
+    because a job's context carries its kind's contract."""
+
+    lang: str
+    facts: dict[str, Any]
 
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.+-]*")
@@ -65,9 +70,9 @@ class Contract:
     no_headings: bool = False
     markers: tuple[Marker, ...] = ()
     #: What a draft of this job must mention (from the job's facts).
-    mentions: Callable[["Job"], list[Mention]] | None = None
+    mentions: Callable[[Job], list[Mention]] | None = None
 
-    def must_mention(self, job: "Job | None") -> list[Mention]:
+    def must_mention(self, job: Job | None) -> list[Mention]:
         return [m for m in (self.mentions(job) if self.mentions and job is not None else []) if m.text.strip()]
 
     def budget(self, lang: str) -> int | None:
@@ -76,7 +81,7 @@ class Contract:
             return None
         return int(self.length[lang][1] * TOKENS_PER_UNIT.get(lang, 1.5) * MARKUP_ROOM) + FLOOR_TOKENS
 
-    def instructions(self, job: "Job") -> str:
+    def instructions(self, job: Job) -> str:
         """The contract as the prompt states it, in the job's language."""
         zh = job.lang == "zh"
         lines: list[str] = []
