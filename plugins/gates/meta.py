@@ -91,7 +91,10 @@ NOTE_EN = re.compile(rf"^\W*(?:\(|\[)?\s*(?:note|notes|disclaimer|p\.?s\.?)\b.*\
 NOTE_ZH = re.compile(rf"^\W*[（(【\[]?\s*(?:注|备注|说明|提示|附注)\s*[:：].*(?:本|此|以上|上述){WRITING_ZH}")
 SELF_EN = re.compile(r"\b(?:this|the above|the following)\s+(?:draft|text|copy|version|response|answer)\s+(?:was|is|has been|have been)\s+"
                      r"(?:written|generated|drafted|produced|kept|based on the (?:facts|information|details) (?:provided|given))", re.I)
-SELF_ZH = re.compile(r"(?:本文|本稿|此稿|这篇稿件|以上内容|以上文字|上述内容).{0,30}?(?:撰写|生成|写成|改写|润色|字数)")
+# The text as the object of its own making ("本文由…生成", "以上内容依据…撰写", "本文字数…"); a topic
+# that merely contains such a verb ("本文以检索增强生成为主线") is no note about the writing.
+SELF_ZH = re.compile(r"(?:本文|本稿|此稿|这篇稿件|以上内容|以上文字|上述内容)(?:.{0,4}?(?:是|为|系|由|根据|基于|已|按照?|依据)"
+                     r".{0,30}?(?:撰写|生成|写成|改写|润色)(?:的|而成|。|，|$)|(?:的|总)?字数)")
 FIRST_PERSON_EN = re.compile(r"\b(?:i|i'm|i've|i'll|me|my)\b", re.I)
 SECOND_PERSON_EN = re.compile(r"\b(?:you|your)\b", re.I)
 
