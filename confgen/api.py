@@ -10,6 +10,7 @@ that judge drafts, importers and exporters.
 
 from __future__ import annotations
 
+from confgen.contract import Contract, Marker, Mention
 from confgen.errors import ConfgenError, InputError, ProviderError
 from confgen.hookspecs import hookimpl
 from confgen.identity import by_identity
@@ -40,7 +41,7 @@ __all__ = [
     # errors
     "ConfgenError", "InputError", "ProviderError",
     # content kinds and rendering
-    "ContentKind", "RenderContext", "TemplateRenderer", "Page", "Asset", "Draft", "Job",
+    "ContentKind", "Contract", "Marker", "Mention", "RenderContext", "TemplateRenderer", "Page", "Asset", "Draft", "Job",
     "Memo", "pure",
     # prose
     "typeset", "format_prose", "prose_runs",

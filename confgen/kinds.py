@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Protocol
 
+from confgen.contract import Contract
 from confgen.memo import Memo
 from confgen.model import Conference, tr
 from confgen.types import Asset, Draft, Job, Page
@@ -61,6 +62,9 @@ class ContentKind:
     name: str = ""
     #: Headings (per language) a draft of this kind must contain; checked by the gates.
     required_sections: dict[str, list[str]] = {}
+    #: What a draft must be (sections, markers, length, mentions): the prompt states it, the
+    #: ``contract`` gate checks it and the token budget follows from its length range.
+    contract: Contract | None = None
     #: Prompt template, relative to templates/, formatted with the job's language.
     prompt_template: str = "prompts/{kind}.{lang}.md.j2"
 

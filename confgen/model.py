@@ -245,7 +245,7 @@ class ProviderSettings(Strict):
     base_url: str | None = None
     api_key_env: str = "OPENAI_API_KEY"
     temperature: Annotated[float, Field(ge=0, le=2)] = 0.3
-    max_tokens: Annotated[int, Field(gt=0)] = 1500
+    max_tokens: Annotated[int, Field(gt=0)] | None = None  # None: from each kind's length range; set: a cap
     timeout: Annotated[Amount, Field(gt=0)] = 60.0
     #: Seconds to keep retrying a server that is down or answers 5xx before a job fails.
     retry_for: Annotated[Amount, Field(ge=0, le=86_400)] = 300.0
@@ -257,7 +257,7 @@ class ProviderSettings(Strict):
 
 class GateSettings(Strict):
     max_attempts: Annotated[int, Field(ge=1, le=10)] = 3
-    run_code: bool = False
+    run_code: bool = True  # Python blocks of drafts run in the sandbox
     disabled: list[str] = []
 
 

@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Protocol
 
+from confgen.contract import Contract
 from confgen.model import Conference, ProviderSettings
 
 
@@ -156,6 +157,7 @@ class GateContext:
     conference: Conference | None = None
     job: Job | None = None
     required_sections: list[str] = field(default_factory=list)
+    contract: Contract | None = None  # the job's kind's contract, when drafted by confgen
 
 
 Gate = Callable[[GateContext], Iterable[Finding]]

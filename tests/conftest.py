@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
 from helpers import REFERENCE_SITE, write_project
+
+# Mermaid's parser for the code gate, installed by scripts/install-test-deps.
+os.environ.setdefault("CONFGEN_NODE_MODULES", str(Path(__file__).parent / "artifacts" / "node" / "node_modules"))
 
 
 @pytest.fixture

@@ -47,22 +47,81 @@ def completion(text: str, *, finish_reason: str = "stop", model: str = "m", toke
     }
 
 
+LENGTH = re.compile(r"(?:Length: (\d+) to (\d+) words|篇幅：(\d+) 到 (\d+) 字)")
+LISTED = re.compile(r"^- (?!`## )(.+)$", re.M)
+FILLER = {"zh": "本节围绕主题展开，介绍相关的思路、方法与实践经验，并讨论落地过程中常见的问题。",
+          "en": "This part walks through the ideas, the methods and lessons from practice on the topic, "
+                "and the problems teams commonly meet along the way."}
+
+
+def _listed_after(prompt: str, lead: str) -> list[str]:
+    """The ``- item`` lines right after the line containing ``lead``."""
+    at = prompt.find(lead)
+    if at < 0:
+        return []
+    items = []
+    for line in prompt[prompt.index("\n", at) + 1:].splitlines():
+        if not line.startswith("- "):
+            break
+        items.append(line[2:])
+    return items
+
+
 def plausible_markdown(request: dict[str, Any]) -> str:
-    """A neutral draft in the language of the job, stating no facts a gate could find wrong."""
+    """A neutral draft in the language of the job that does what the prompt's contract asks (its
+    sections, markers, length and mentions), stating no facts a gate could find wrong."""
     job = request.get("_job", "")
+    prompt = request["messages"][1]["content"] if len(request.get("messages", [])) > 1 else ""
     last = request["messages"][-1]["content"] if request.get("messages") else ""
     chinese = job.endswith(".zh") if job else bool(CJK.search(last))
-    sections = SECTION.findall(last)
-    if sections:  # the prompt names the headings a draft must have: answer with all of them
-        filler = ("本节围绕主题展开，介绍相关的思路、方法与实践经验。" if chinese else
-                  "This section covers the ideas, methods and lessons from practice on the topic.")
-        return "\n\n".join(f"## {title}\n\n{filler}" for title in sections) + "\n"
-    if chinese:
-        return ("## 内容概要\n\n本场分享围绕主题展开，介绍相关的思路、方法与实践经验，"
-                "并讨论落地过程中常见的问题。\n\n## 适合人群\n\n对该主题感兴趣的开发者与研究者。\n")
-    return ("## Overview\n\nThis session walks through the topic, the ideas behind it and lessons from practice, "
-            "and discusses the problems teams commonly meet along the way.\n\n"
-            "## Who should attend\n\nDevelopers and researchers interested in the topic.\n")
+    lang = "zh" if chinese else "en"
+    filler = FILLER[lang]
+    least = 0
+    span = LENGTH.search(prompt)
+    if span:
+        least = int(span.group(1) or span.group(3))
+    named = _listed_after(prompt, "must mention") + _listed_after(prompt, "正文必须提到")
+    questions = _listed_after(prompt, "as a `##` heading") + _listed_after(prompt, "作为一个 `##` 标题")
+    sections = SECTION.findall(prompt)
+    parts: list[str] = []
+    if named:
+        parts.append(("本文介绍：" if chinese else "This text is about: ") + ("、" if chinese else "; ").join(named)
+                     + ("。" if chinese else "."))
+    for question in questions:
+        parts.append(f"## {question}\n\n{filler}")
+    marked = "**难度**" in prompt or "**Difficulty**" in prompt
+    for title in sections:
+        body = filler
+        if marked:
+            level, answer = ("**难度**：入门", "**参考答案**：") if chinese else ("**Difficulty**: beginner", "**Reference answer**:")
+            code = "\n\n```python\nassert 1 + 1 == 2\n```" if title in ("编程题", "Programming questions") else ""
+            body = f"### {title}: {'什么是这个主题' if chinese else 'what is the topic about'}?\n\n{level}\n\n{answer}\n\n{filler}{code}"
+        index = len([p for p in parts if p.startswith("## ")]) - len(questions)
+        if index == 2 and "```mermaid" in prompt:
+            body += "\n\n```mermaid\ngraph TD\n  A[Data] --> B[Model]\n```"
+        if index == 4 and "$$" in prompt:
+            body += "\n\n$$\ny = f(x)\n$$"
+        if index == 5 and "```python" in prompt:
+            body += "\n\n```python\nprint(sum(range(3)))\n```"
+        parts.append(f"## {title}\n\n{body}")
+    if not parts:
+        if "不加任何标题" in prompt or "No headings at all" in prompt:
+            parts.append(filler)
+        elif chinese:
+            parts.append("## 内容概要\n\n本场分享围绕主题展开，介绍相关的思路、方法与实践经验，"
+                         "并讨论落地过程中常见的问题。\n\n## 适合人群\n\n对该主题感兴趣的开发者与研究者。")
+        else:
+            parts.append("## Overview\n\nThis session walks through the topic, the ideas behind it and lessons from practice, "
+                         "and discusses the problems teams commonly meet along the way.\n\n"
+                         "## Who should attend\n\nDevelopers and researchers interested in the topic.")
+    text = "\n\n".join(parts)
+    size = len(CJK.findall(text)) if chinese else len(text.split())
+    if least and size < least:  # pad the first part with whole sentences of filler up to the length asked for
+        unit = len(CJK.findall(filler)) if chinese else len(filler.split())
+        more = " ".join([filler] * (-(-(least - size) // unit)))
+        head, sep, rest = text.partition("\n\n## ")
+        text = f"{more}\n\n{head}{sep}{rest}" if head.startswith("## ") else f"{head} {more}{sep}{rest}"
+    return text + "\n"
 
 
 def ok(text: str | None = None, **kwargs: Any) -> Responder:

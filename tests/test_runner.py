@@ -51,7 +51,7 @@ def test_second_run_calls_nothing_and_lost_drafts_come_from_the_cache(mini_proje
     assert first.count("drafted") == 10 and not first.of("failed")
     assert server.calls == 10 and set(server.calls_by_job().values()) == {1}
     draft = (mini_project / "content/talks/t1.en.md").read_text(encoding="utf-8")
-    assert "provider: openai" in draft and "model: m" in draft and "## Overview" in draft
+    assert "provider: openai" in draft and "model: m" in draft and "## About this session" in draft
 
     server.reset()
     second = run(mini_project, server)

@@ -62,6 +62,9 @@ def test_a_doubled_name_of_the_facts_is_caught(reference_copy):
 
 
 def test_model_drafts_are_typeset_where_they_are_written(mini_project):
+    # The model's answer is a deliberately short line: what a speaker profile must say is not the point here.
+    conference = mini_project / "conference.yaml"
+    conference.write_text(conference.read_text(encoding="utf-8") + "gates:\n  disabled: [contract, people]\n", encoding="utf-8")
     project = open_project(mini_project)
     with LLMServer(responder=ok("讲者来自Lumen Labs,欢迎参加。")) as server:
         provider = make(ProviderSettings(name="openai", model="m", base_url=server.base_url, timeout=10),

@@ -79,10 +79,25 @@ def broken(project, job_id: str, change) -> str:
     return change(offline(project, kind, key, lang)[1])
 
 
+FIELDS = ("search", "support", "analytics", "coding", "finance", "health", "retail", "logistics", "education",
+          "security", "legal", "media", "travel", "energy", "gaming", "manufacturing")
+
+
+def full_length(text: str) -> str:
+    """An offline article grown to the length the articles' contract asks of a model: one
+    distinct paragraph per application field before the outlook."""
+    extra = "".join(f"In {field}, teams apply the method to their own documents and tools, measure what changes for "
+                    f"the people who use {field} systems every day, and keep a human in the loop where errors "
+                    f"are costly. The lesson from {field} is that data quality, evaluation and careful rollout "
+                    "matter more than the choice of model, and that a small pilot teaches more than a long plan.\n\n"
+                    for field in FIELDS)
+    return text.replace("## 7 Outlook", extra + "## 7 Outlook", 1)
+
+
 def drafted(project, kind: str, change) -> list:
     """Run the real runner with a real openai provider against the server answering ``change(good draft)``."""
     def answer(request):
-        return ok(broken(project, request["_job"], change))(request)
+        return ok(broken(project, request["_job"], lambda t: change(full_length(t))))(request)
 
     with LLMServer(responder=answer) as server:
         provider = make(ProviderSettings(name="openai", model="m", base_url=server.base_url, timeout=10),
@@ -101,7 +116,7 @@ def caught(outcomes, *words):
 
 def test_good_model_article_is_accepted(project):
     outcomes = drafted(project, "articles", lambda text: text)
-    assert [o.needs_review for o in outcomes] == [False]
+    assert [o.needs_review for o in outcomes] == [False], [o.message for o in outcomes]
 
 
 def test_missing_section_is_caught(project):

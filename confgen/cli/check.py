@@ -10,12 +10,14 @@ from typing import Annotated, Optional
 import typer
 
 from confgen.errors import ConfgenError, InputError
-from confgen.types import GateContext
+from confgen.types import GateContext, Job
 from confgen.load import yaml_read
 from confgen.draft.store import read_text
 from confgen.cli.app import app
 from confgen.cli.console import out
 from confgen.draft.gates import gates_for, run_gates
+from confgen.draft.drafters import OFFLINE
+from confgen.draft.plan import plan
 from confgen.plugins import Plugins
 from confgen.load.project import CONFERENCE_FILE, Project, open_project
 
@@ -70,7 +72,15 @@ def collect(paths: list[Path]) -> list[Path]:
     return files
 
 
-def check_file(path: Path, project: Project | None, gates) -> list[dict]:
+def jobs_of(project: Project | None) -> dict[tuple[str, str, str], Job]:
+    """The project's jobs by (kind, key, language): a draft is checked with its job's facts and,
+    when a model wrote it, its kind's contract, as when it was drafted."""
+    if project is None:
+        return {}
+    return {(job.kind, job.key, job.lang): job for job in plan(project)}
+
+
+def check_file(path: Path, project: Project | None, gates, jobs: dict[tuple[str, str, str], Job] | None = None) -> list[dict]:
     try:
         text = read_text(path)
     except FileNotFoundError:
@@ -79,12 +89,18 @@ def check_file(path: Path, project: Project | None, gates) -> list[dict]:
     lang = str(meta.get("lang") or guess_lang(body))
     kind = meta.get("kind")
     required: list[str] = []
+    contract = None
     if project is not None and kind in project.kinds:
         required = list(project.kinds[kind].required_sections.get(lang, []))
+        if OFFLINE not in (meta.get("provider", OFFLINE), meta.get("drafted_by")):
+            contract = project.kinds[kind].contract
+            if contract is not None and contract.sections:
+                required = list(contract.sections.get(lang, required))
+    job = (jobs or {}).get((str(kind), str(meta.get("key")), lang))
     # Blank lines stand in for the front matter so every line number, also those inside messages
     # ("repeats the one on line 7"), is the file's own.
     ctx = GateContext(text="\n" * offset + body, lang=lang, kind=kind, conference=project.conference if project else None,
-                      required_sections=required)
+                      job=job, required_sections=required, contract=contract)
     disabled = project.conference.gates.disabled if project else ()
     return [{"file": str(path), "line": f.line or offset + 1, "gate": f.gate,
              "severity": f.severity, "message": f.message} for f in run_gates(ctx, gates, disabled)]
@@ -100,7 +116,8 @@ def check(
     files = collect(paths)
     project = find_project(project_dir, files)
     gates = gates_for(project.plugins if project else Plugins())
-    findings = [finding for path in files for finding in check_file(path, project, gates)]
+    jobs = jobs_of(project)
+    findings = [finding for path in files for finding in check_file(path, project, gates, jobs)]
     if format is Format.json:
         out.print_json(json.dumps({"files": len(files), "project": str(project.root) if project else None,
                                    "findings": findings}, ensure_ascii=False))

@@ -71,12 +71,28 @@ def facts_block(facts: dict[str, Any]) -> str:
     return "```json facts\n" + json.dumps(facts, ensure_ascii=False, indent=2, default=str) + "\n```"
 
 
+DEFAULT_MAX_TOKENS = 1500
+
+
+def token_budget(job: Job, kind: ContentKind, settings: ProviderSettings) -> int:
+    """The kind's contract sets the budget from its length range; ``provider.max_tokens``, when
+    set, caps it (a server's limit); a kind with no range gets the setting or a default."""
+    budget = kind.contract.budget(job.lang) if kind.contract else None
+    cap = settings.max_tokens
+    if budget is None:
+        return cap or DEFAULT_MAX_TOKENS
+    return min(budget, cap) if cap else budget
+
+
 def build_request(job: Job, kind: ContentKind, templates: Templates, settings: ProviderSettings,
-                  conference: Any, feedback: Sequence[tuple[str, list[Finding]]] = ()) -> ChatRequest:
+                  conference: Any, feedback: Sequence[tuple[str, list[Finding]]] = (),
+                  max_tokens: int | None = None) -> ChatRequest:
+    """``max_tokens`` overrides the budget (a retry after an answer was cut off)."""
     context = {
         "lang": job.lang, "conference": conference, "job": job, "facts": job.facts, "kind": kind,
         "facts_json": facts_block(job.facts), "data": data_block(job.untrusted) if job.untrusted else "",
         "required_sections": list(kind.required_sections.get(job.lang, [])),
+        "contract": kind.contract.instructions(job) if kind.contract else "",
     }
     system = templates.render(f"prompts/system.{job.lang}.md.j2", **context)
     user = templates.render(template_name(kind, job.lang), **context)
@@ -85,4 +101,5 @@ def build_request(job: Job, kind: ContentKind, templates: Templates, settings: P
         messages.append({"role": "assistant", "content": previous})
         messages.append({"role": "user", "content": templates.render(
             f"prompts/feedback.{job.lang}.md.j2", **context, findings=findings).strip()})
-    return ChatRequest(messages=messages, temperature=settings.temperature, max_tokens=settings.max_tokens, seed=settings.seed)
+    return ChatRequest(messages=messages, temperature=settings.temperature, max_tokens=max_tokens or token_budget(job, kind, settings),
+                       seed=settings.seed)

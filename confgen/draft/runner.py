@@ -178,7 +178,7 @@ class Runner:
         feedback: list[tuple[str, list[Finding]]] = []
         for _ in range(max(1, drafter.attempts)):
             text = typeset(drafter.draft(job, feedback, outcome))  # typeset before the gates see it
-            findings = self._check(job, text)
+            findings = self._check(job, text, model=drafter is not self.offline_drafter)
             if not errors(findings):
                 self._write(job, text, drafter.name, drafter.model, findings, False)
                 return outcome
@@ -190,13 +190,18 @@ class Runner:
         # The model could not produce a passing draft: the facts-only draft stands in, flagged.
         outcome.message = "; ".join(f"{f.gate}: {f.message}" for f in errors(findings)[:3])
         text = typeset(self.fallback.draft(job, (), outcome))
-        self._write(job, text, drafter.name, drafter.model, self._check(job, text), True, drafted_by=self.fallback.name)
+        self._write(job, text, drafter.name, drafter.model, self._check(job, text, model=False), True,
+                    drafted_by=self.fallback.name)
         return outcome
 
-    def _check(self, job: Job, text: str) -> list[Finding]:
+    def _check(self, job: Job, text: str, model: bool = True) -> list[Finding]:
+        """``model``: a model wrote ``text``, so the kind's contract applies (the offline drafter's
+        facts-only text is judged by the other gates)."""
         kind = self.project.kinds[job.kind]
+        contract = kind.contract if model else None
+        sections = (contract.sections if contract and contract.sections else kind.required_sections).get(job.lang, [])
         ctx = GateContext(text=text, lang=job.lang, kind=job.kind, conference=self.project.conference, job=job,
-                          required_sections=list(kind.required_sections.get(job.lang, [])))
+                          required_sections=list(sections), contract=contract)
         return run_gates(ctx, self.gates, self.project.conference.gates.disabled)
 
     def _write(self, job: Job, text: str, provider: str, model: str, findings: list[Finding], needs_review: bool,
@@ -246,11 +251,35 @@ class ChatDrafter:
         return template_version(self.project.kinds[job.kind], job.lang, self.project.templates)
 
     def draft(self, job: Job, feedback: Feedback, outcome: Outcome) -> str:
-        return self._call(self.request(job, feedback), job, outcome).text
+        feedback = list(feedback)
+        room: int | None = None  # more tokens, after an answer was cut off
+        for _ in range(max(1, self.attempts)):
+            request = self.request(job, feedback, room)
+            completion = self._call(request, job, outcome)
+            if completion.finish_reason != "length":
+                break
+            # Never the same request again: more room where the cap allows, and the cut-off
+            # answer goes back with the length asked for, so the model can also write less.
+            outcome.retries += 1
+            room = self._more_room(request.max_tokens)
+            feedback.append((completion.text, [Finding("length", self._cut_off(job, request.max_tokens))]))
+        return completion.text
 
-    def request(self, job: Job, feedback: Feedback = ()) -> ChatRequest:
+    def request(self, job: Job, feedback: Feedback = (), max_tokens: int | None = None) -> ChatRequest:
         kind = self.project.kinds[job.kind]
-        return build_request(job, kind, self.project.templates, self.settings, self.project.conference, feedback)
+        return build_request(job, kind, self.project.templates, self.settings, self.project.conference, feedback,
+                             max_tokens)
+
+    def _more_room(self, max_tokens: int) -> int:
+        ceiling = self.settings.max_tokens or max_tokens * 4
+        return max(min(int(max_tokens * 1.5), ceiling), max_tokens)
+
+    def _cut_off(self, job: Job, max_tokens: int) -> str:
+        contract = self.project.kinds[job.kind].contract
+        span = contract.length.get(job.lang) if contract else None
+        unit = "characters (字)" if job.lang == "zh" else "words"
+        within = f"; write it whole, within {span[0]} to {span[1]} {unit}" if span else "; write it whole and shorter"
+        return f"the answer was cut off at max_tokens={max_tokens}{within}"
 
     def cache_key(self, request: ChatRequest, job: Job) -> str:
         """The full request (provider, model, messages, parameters) plus the prompt templates' version."""
@@ -340,9 +369,6 @@ class ChatDrafter:
             outcome.calls += 1
             completion = self.provider.complete(request, job)
             seconds = time.perf_counter() - started
-        if completion.finish_reason == "length":
-            raise ProviderError(f"the answer was cut off at max_tokens={request.max_tokens} "
-                                "(raise provider.max_tokens if this keeps happening)", retryable=True)
         if completion.finish_reason == "content_filter":
             raise ProviderError("the server's content filter stopped the answer", retryable=True)
         if not completion.text.strip():

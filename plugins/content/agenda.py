@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from confgen.api import ContentKind, Job, Page, RenderContext, hookimpl
+from confgen.api import ContentKind, Contract, Job, Page, RenderContext, hookimpl
 from confgen.model import Conference, Session, tr
 
 TYPES = ("keynote", "talk", "workshop", "case", "panel", "competition")
@@ -73,6 +73,7 @@ def filters(conference: Conference, sessions: list[Session], lang: str) -> list[
 
 class Agenda(ContentKind):
     name = "agenda"
+    contract = Contract(length={"zh": (150, 300), "en": (80, 150)}, no_headings=True)
 
     def plan(self, conference: Conference):
         for number, day in enumerate(conference.event.days, start=1):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from confgen.api import ContentKind, Job, Page, RenderContext, hookimpl
+from confgen.api import ContentKind, Contract, Job, Marker, Page, RenderContext, hookimpl
 from confgen.model import Conference, tr
 from confgen_plugins.content.topics import tools, topic
 
@@ -75,6 +75,17 @@ def _names(name: str, text: str) -> bool:
 class Articles(ContentKind):
     name = "articles"
     required_sections = SECTIONS
+    contract = Contract(sections=SECTIONS, length={"zh": (2000, 3500), "en": (1200, 2000)}, markers=(
+        Marker("```mermaid diagram", r"^\s*(`{3,}|~{3,})\s*mermaid\b", {
+            "zh": "第 2 节用 ```mermaid 图画出各概念之间的联系。",
+            "en": "In section 2, draw how the concepts connect as a ```mermaid diagram."}, in_section=2),
+        Marker("display formula ($$ … $$)", r"^\s*\$\$", {
+            "zh": "第 4 节用 `$$ ... $$` 单独成行写出公式并解释各符号。",
+            "en": "In section 4, write the formula in a `$$ ... $$` display block and explain its symbols."}, in_section=4),
+        Marker("```python source code", r"^\s*(`{3,}|~{3,})\s*(python3?|py)\b", {
+            "zh": "第 5 节用 ```python 代码块给出可以直接运行的源代码。",
+            "en": "In section 5, give source code that runs as is in a ```python block."}, in_section=5),
+    ))
 
     def plan(self, conference: Conference):
         for track in conference.tracks:

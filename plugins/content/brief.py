@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from confgen.api import ContentKind, Job, Page, RenderContext, hookimpl
+from confgen.api import ContentKind, Contract, Job, Page, RenderContext, hookimpl
 from confgen.model import Conference, tr
 from confgen_plugins.content import budget
 
@@ -50,6 +50,7 @@ def in_nav(conference: Conference) -> bool:
 class Brief(ContentKind):
     name = "brief"
     required_sections = SECTIONS
+    contract = Contract(sections=SECTIONS, length={"zh": (1200, 2000), "en": (600, 1000)})
 
     def plan(self, conference: Conference):
         for lang in ("zh", "en"):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from confgen.api import ContentKind, Job, Page, RenderContext, hookimpl
+from confgen.api import ContentKind, Contract, Job, Mention, Page, RenderContext, hookimpl
 from confgen.model import Conference, tr
 
 
@@ -22,6 +22,9 @@ def event_facts(conference: Conference, lang: str) -> dict:
 
 class Event(ContentKind):
     name = "event"
+    contract = Contract(sections={"zh": ["大会亮点", "适合谁参加"], "en": ["What to expect", "Who it is for"]},
+                        length={"zh": (300, 500), "en": (150, 250)},
+                        mentions=lambda job: [Mention(job.facts.get("name", ""))])
 
     def plan(self, conference: Conference):
         for lang in ("zh", "en"):

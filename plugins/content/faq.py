@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from confgen.api import ContentKind, Job, Page, RenderContext, hookimpl
+from confgen.api import ContentKind, Contract, Job, Mention, Page, RenderContext, hookimpl
 from confgen.model import Conference, tr
 
 
 class Faq(ContentKind):
     name = "faq"
     required_sections = {"zh": [], "en": []}
+    # A FAQ does its job when it answers every question the organizers listed.
+    contract = Contract(length={"zh": (150, 1500), "en": (100, 900)},
+                        mentions=lambda job: [Mention(item["q"], heading=True) for item in job.facts.get("faq", [])])
 
     def plan(self, conference: Conference):
         for lang in ("zh", "en"):

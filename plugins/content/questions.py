@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 
-from confgen.api import ContentKind, Job, Memo, Page, RenderContext, hookimpl, pure
+from confgen.api import ContentKind, Contract, Job, Marker, Memo, Page, RenderContext, hookimpl, pure
 from confgen.model import Conference, tr
 from confgen_plugins.content.articles import from_abstracts, offline_inputs, track_facts
 from confgen_plugins.content.notes import topics
@@ -130,9 +130,23 @@ def duplicate_of(texts: tuple[str, ...]) -> list[int]:
     return groups
 
 
+#: The two lines every question carries, asked for by the prompt and checked by the gates.
+MARKERS = (
+    Marker("difficulty", DIFFICULTY.pattern, {
+        "zh": "每道题标题下先写一行难度：`**难度**：入门`、`**难度**：进阶` 或 `**难度**：高级`。",
+        "en": "Under each question, first a difficulty line: `**Difficulty**: beginner`, `intermediate` or `advanced`."},
+        under_level=3),
+    Marker("reference answer", ANSWER.pattern, {
+        "zh": "然后单独一行 `**参考答案**：`，答案写在它下面。",
+        "en": "Then a line `**Reference answer**:` on its own, with the answer below it."},
+        under_level=3),
+)
+
+
 class Questions(ContentKind):
     name = "questions"
     required_sections = SECTIONS
+    contract = Contract(sections=SECTIONS, length={"zh": (800, 4000), "en": (500, 2500)}, markers=MARKERS)
 
     def plan(self, conference: Conference):
         for track in conference.tracks:

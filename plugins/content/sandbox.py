@@ -91,3 +91,9 @@ def run_python(code: str, timeout: float = 10.0) -> Result:
             out, err = process.communicate()
             return Result(False, out.decode(errors="replace"), err.decode(errors="replace"), timed_out=True)
         return Result(process.returncode == 0, out.decode(errors="replace"), err.decode(errors="replace"))
+
+
+@lru_cache(maxsize=256)
+def run_cached(code: str, timeout: float = 10.0) -> Result:
+    """:func:`run_python`, once per snippet and limit: several gates judge the same block."""
+    return run_python(code, timeout)

@@ -3,13 +3,19 @@ the speakers index."""
 
 from __future__ import annotations
 
-from confgen.api import ContentKind, Job, Page, RenderContext, hookimpl
+from confgen.api import ContentKind, Contract, Job, Mention, Page, RenderContext, hookimpl
 from confgen.model import Conference, tr
 from confgen_plugins.content.notes import roles
 
 
+def _named(job: Job) -> list[Mention]:
+    """A profile names its speaker and what they present."""
+    return [Mention(job.facts.get("name", ""))] + [Mention(t["title"]) for t in job.facts.get("talks", [])]
+
+
 class Speakers(ContentKind):
     name = "speakers"
+    contract = Contract(length={"zh": (150, 300), "en": (80, 150)}, no_headings=True, mentions=_named)
 
     def plan(self, conference: Conference):
         for speaker in conference.speakers:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from confgen.api import ContentKind, Job, Page, RenderContext, hookimpl
+from confgen.api import ContentKind, Contract, Job, Page, RenderContext, hookimpl
 from confgen.model import Conference, Session, tr
 from confgen_plugins.content.notes import practical, roles, topics
 
@@ -90,6 +90,10 @@ def json_ld(conference: Conference, session: Session, lang: str) -> str:
 
 class Talks(ContentKind):
     name = "talks"
+    contract = Contract(
+        sections={"zh": ["内容简介", "你将收获", "适合人群"], "en": ["About this session", "What you will learn", "Who should attend"]},
+        length={"zh": (300, 500), "en": (150, 250)},
+    )
 
     def offline(self, job: Job, conference: Conference, templates) -> str:
         # The topics an abstract lists are pieces of untrusted text: read from the job's

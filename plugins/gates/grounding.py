@@ -107,7 +107,7 @@ def _check_line(line: str, facts: Facts, ctx: GateContext, talk_room, talk_speak
         if hhmm not in facts.times:
             yield f"time {text.strip()!r} is not in the programme or the facts"
     for amount, text in _claims.prices(line):
-        if amount not in facts.prices:
+        if amount not in facts.prices and not _computed(ctx, amount):
             yield f"price {text!r} is not among the ticket prices or other prices in the facts"
     if FREE_WORD.search(line):
         for names, price in facts.tickets.values():
@@ -130,6 +130,14 @@ def _check_line(line: str, facts: Facts, ctx: GateContext, talk_room, talk_speak
             if name in line and not any(name in mine for mine in own if mine != name):
                 yield f"the session is in {sorted(own)[0]}, not {name}"
     yield from _people(line, lower, facts, talk_speakers)
+
+
+def _computed(ctx: GateContext, amount: float) -> bool:
+    """An amount among the job's facts, which hold what confgen computes from conference.yaml
+    (the planning brief's revenue, cost and net): a fact too."""
+    from confgen_plugins.gates.figures import numbers
+
+    return ctx.job is not None and any(abs(amount - n) < 0.5 for n in numbers(ctx.job.facts, set()))
 
 
 def _without_names(line: str, facts: Facts) -> str:

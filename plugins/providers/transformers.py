@@ -1,6 +1,8 @@
 """Drafting with a local causal language model through ``transformers``.
 
-``--model`` names a folder on disk (a ``save_pretrained`` output: config, weights, tokenizer).
+``--model`` names a folder on disk (a ``save_pretrained`` output: config, weights, tokenizer) or a
+GGUF file, the form most local models are shared in: transformers reads it (through the ``gguf``
+package), dequantizes its weights and uses the chat template embedded in it.
 Nothing is ever fetched from a hub: only an existing folder is accepted, every load passes
 ``local_files_only=True`` and the hub libraries are put in offline mode before they are imported,
 so a typo in a path fails at once with the path in the message instead of starting a download.
@@ -53,6 +55,10 @@ def _model_folder(settings: ProviderSettings) -> Path:
         raise InputError("the transformers provider needs a local model folder: --model /path/to/model "
                          "(or provider.model in conference.yaml)")
     folder = Path(settings.model).expanduser()
+    if folder.suffix.lower() == ".gguf":
+        if not folder.is_file():
+            raise InputError(f"GGUF model file {folder} does not exist")
+        return folder.resolve()
     if not folder.is_dir():
         what = "is a file, not a folder" if folder.exists() else "does not exist"
         raise InputError(f"model folder {folder} {what}; the transformers provider loads only a local folder "
@@ -102,12 +108,60 @@ def plain_prompt(messages: list[dict[str, str]]) -> str:
     return "\n\n".join(turns + ["Assistant:\n"])
 
 
+# -- GGUF files ------------------------------------------------------------------------------------
+
+def gguf_architecture(path: Path) -> tuple[str, int | None]:
+    """The architecture and context length a GGUF file declares, read from its header (memory
+    mapped: nothing is dequantized). A file that is not GGUF, or truncated, is a usage error."""
+    try:
+        import gguf
+    except ImportError:
+        raise InputError(f"reading {path} needs the gguf package; install it with: pip install gguf accelerate") from None
+    try:
+        reader = gguf.GGUFReader(str(path))
+        field = reader.fields["general.architecture"]
+        architecture = bytes(field.parts[field.data[0]]).decode()
+    except KeyError:
+        raise InputError(f"{path} is a GGUF file without general.architecture; it is not a model transformers can load") from None
+    except Exception as exc:  # the reader raises ValueError, struct errors, IndexError... on a torn file
+        raise InputError(f"{path} is not a readable GGUF file (truncated or corrupt?): {_first_line(exc)}") from None
+    length = reader.fields.get(f"{architecture}.context_length")
+    context = int(length.parts[length.data[0]][0]) if length is not None else None
+    return architecture, context
+
+
+def _check_gguf_causal_lm(path: Path) -> int | None:
+    """The context length of a GGUF file holding a causal LM that transformers can load."""
+    from transformers.integrations.ggml import GGUF_CONFIG_MAPPING
+    from transformers.models.auto.modeling_auto import MODEL_FOR_CAUSAL_LM_MAPPING_NAMES as causal_types
+
+    architecture, context = gguf_architecture(path)
+    # transformers names some GGUF architectures differently (e.g. "qwen2moe" is "qwen2_moe").
+    name = architecture.replace("qwen2moe", "qwen2_moe").replace("qwen3moe", "qwen3_moe").replace("command-r", "cohere")
+    if name not in GGUF_CONFIG_MAPPING or name in ("general", "tokenizer"):
+        raise InputError(f"{path} holds a {architecture!r} model, which transformers cannot load from GGUF")
+    if name not in causal_types and name not in ("deci",):
+        raise InputError(f"{path} holds a {architecture!r} model, not a causal language model; the transformers "
+                         "provider needs one that AutoModelForCausalLM loads (Llama, Qwen, Mistral, ...)")
+    return context
+
+
+class _Header:
+    """What the provider needs of a config before the weights load: the context length."""
+
+    def __init__(self, context: int | None):
+        self.max_position_embeddings = context
+
+
 class TransformersProvider:
     name = NAME
 
     def __init__(self, folder: Path, torch: Any, transformers: Any, config: Any, tokenizer: Any):
         self.folder = folder
         self.model = str(folder)
+        # A GGUF file: transformers loads it from its folder, naming the file.
+        self._source = folder.parent if folder.is_file() else folder
+        self._gguf = {"gguf_file": folder.name} if folder.is_file() else {}
         self._torch = torch
         self._transformers = transformers
         self._config = config
@@ -132,7 +186,7 @@ class TransformersProvider:
             dtype = "auto" if self._device == "cuda" else self._torch.float32
             try:
                 lm = self._transformers.AutoModelForCausalLM.from_pretrained(
-                    self.folder, local_files_only=True, **{dtype_arg: dtype})
+                    self._source, local_files_only=True, **self._gguf, **{dtype_arg: dtype})
             except Exception as exc:  # corrupt or missing weights: the same answer for every job
                 self._load_error = f"cannot load the model in {self.folder}: {type(exc).__name__}: {_first_line(exc)}"
             else:
@@ -199,6 +253,8 @@ class TransformersProvider:
 def make_provider(settings: ProviderSettings, env: Mapping[str, str]) -> TransformersProvider:
     folder = _model_folder(settings)
     torch, transformers = _import_libraries()
+    if folder.is_file():
+        return _gguf_provider(folder, torch, transformers)
     config = _check_causal_lm(transformers, folder)
     if not any(next(folder.glob(pattern), None) for pattern in WEIGHTS):
         raise InputError(f"{folder} has no model weights ({', '.join(WEIGHTS)})")
@@ -210,6 +266,17 @@ def make_provider(settings: ProviderSettings, env: Mapping[str, str]) -> Transfo
     if not tokenizer("confgen 大会")["input_ids"]:
         raise InputError(f"{folder} has no usable tokenizer: it encodes text to nothing (tokenizer files missing?)")
     return TransformersProvider(folder, torch, transformers, config, tokenizer)
+
+
+def _gguf_provider(path: Path, torch: Any, transformers: Any) -> TransformersProvider:
+    context = _check_gguf_causal_lm(path)
+    try:
+        tokenizer = transformers.AutoTokenizer.from_pretrained(path.parent, gguf_file=path.name, local_files_only=True)
+    except Exception as exc:  # the GGUF tokenizer converter raises many kinds of errors
+        raise InputError(f"{path} has no tokenizer transformers can read: {_first_line(exc)}") from None
+    if not tokenizer("confgen 大会")["input_ids"]:
+        raise InputError(f"{path} has no usable tokenizer: it encodes text to nothing")
+    return TransformersProvider(path, torch, transformers, _Header(context), tokenizer)
 
 
 @hookimpl
