@@ -102,3 +102,20 @@ def test_policy_hashes_the_theme_scripts_and_not_the_content():
     assert f"'sha256-{digest}'" in out and evil not in out
     for directive in ("default-src 'none'", "base-uri 'none'", "object-src 'none'", "frame-src 'none'", "img-src 'self' data:"):
         assert directive in out
+
+
+@pytest.mark.parametrize("body", [
+    "[x](javascript:alert(1))", "[x]( JaVaScRiPt:alert(1))", "[x](data:text/html,<b>hi</b>)", "[x](vbscript:msgbox)",
+    "[x][1]\n\n[1]: javascript:alert(1)", "[x][1]\n\n   [1]: <data:text/html,hi>",
+])
+def test_a_draft_link_to_a_script_or_data_url_stays_text(body):
+    html = markdown.markdown(draft_markdown(body))
+    assert "<a" not in html and "x" in html
+
+
+@pytest.mark.parametrize("body, href", [
+    ("[ok](https://a.example/)", "https://a.example/"), ("[rel](../talks/s01/)", "../talks/s01/"),
+    ("[mail](mailto:hi@a.example)", "mailto:hi@a.example"), ("[x][1]\n\n[1]: https://b.example/", "https://b.example/"),
+])
+def test_a_draft_link_to_the_web_or_the_site_stays_a_link(body, href):
+    assert f'<a href="{href}">' in markdown.markdown(draft_markdown(body))

@@ -125,7 +125,13 @@ def _mermaid_text(line: str) -> str:
     return _MERMAID_MARKUP.sub(lambda m: _LOOKALIKE[m.group(0)], line)
 
 
+_SCHEMED_DEFINITION = re.compile(r"^(\s{0,3})\[([^\]]*\]:\s*<?\s*([A-Za-z][A-Za-z0-9+.\-]*)\s*:)")
+
+
 def _inert_line(line: str) -> str:
+    definition = _SCHEMED_DEFINITION.match(line)
+    if definition and definition.group(3).lower() not in URL_SCHEMES:  # ``[1]: javascript:…``
+        line = definition.group(1) + "&#91;" + line[definition.end(1) + 1:]
     pieces, last = [], 0
     for match in _CODE_OR_MATH.finditer(line):
         pieces.append(_inert_text(line[last:match.start()]))
@@ -141,5 +147,11 @@ def _math_text(text: str) -> str:
     return text.replace("<", "\\lt ")
 
 
+# A link target with a scheme: ``](javascript:…)``, ``](data:…)``, ``]( vbscript:…)``.
+_SCHEMED_TARGET = re.compile(r"\]\(\s*([A-Za-z][A-Za-z0-9+.\-]*)\s*:")
+
+
 def _inert_text(text: str) -> str:
-    return text.replace("<", "&lt;").replace("{", "&#123;").replace("![", "!&#91;")
+    text = text.replace("<", "&lt;").replace("{", "&#123;").replace("![", "!&#91;")
+    # A link that goes nowhere a page may send its reader stays text: no element is made of it.
+    return _SCHEMED_TARGET.sub(lambda m: m.group(0) if m.group(1).lower() in URL_SCHEMES else "]&#40;" + m.group(0)[2:], text)
