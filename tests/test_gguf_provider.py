@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from confgen.draft.store import DraftStore
+from confgen.draft.typography import typeset
 from confgen.draft.gates import errors
 from confgen.draft.plan import plan
 from confgen.load.project import open_project
@@ -63,7 +64,7 @@ def test_smollm2_drafts_pass_every_gate_or_are_replaced_and_marked(mini_project,
         draft = store.read(outcome.job.path)
         if outcome.needs_review:
             assert draft.meta["drafted_by"] == "offline" and draft.meta["needs_review"] is True
-            assert draft.body.strip() == runner._offline_text(outcome.job).strip()
+            assert draft.body.strip() == typeset(runner.offline_drafter.draft(outcome.job)).strip()
         else:  # accepted: then it passes every gate, the contract included
             assert errors(runner._check(outcome.job, draft.body)) == []
     faq = next(o for o in summary.outcomes if o.job.kind == "faq")
