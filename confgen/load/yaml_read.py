@@ -264,6 +264,10 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, last: yaml.ScalarEvent | None) ->
     is merely the enclosing mapping, often far above, and a plain scalar's is the value before the
     fault, so there the parser's own mark is better."""
     context = exc.context or ""
+    if "maximum nesting depth" in str(exc.problem or "") and exc.problem_mark is not None:
+        # Newer PyYAML stops deep flow collections in its scanner, before our own limit is reached.
+        mark = exc.problem_mark
+        return YamlProblem(mark.line + 1, f"nested more than {MAX_DEPTH} levels deep", mark.column + 1)
     if last is not None and last.style in ("'", '"') and last.end_mark.line > last.start_mark.line \
             and exc.problem_mark is not None and last.end_mark.line <= exc.problem_mark.line <= last.end_mark.line + 1:
         # An unclosed quote swallows the lines after it until the next quote; the parser fails
