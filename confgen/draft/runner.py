@@ -2,7 +2,7 @@
 
 For each job it decides whether a draft is needed (missing, stale, or ``--force``; a human edit is
 kept), has the drafter write it (a model through the call cache, with bounded concurrency and
-retries: :mod:`confgen.draft.chat`; or the offline drafter), passes it through the quality gates
+retries: :class:`ChatDrafter` below; or the offline drafter), passes it through the quality gates
 (sending findings back to the drafter a bounded number of times), falls back to the offline
 drafter when a model cannot produce a passing draft, and writes the draft atomically. One failing
 job never stops the others.
