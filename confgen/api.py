@@ -11,12 +11,12 @@ that judge drafts, importers and exporters.
 from __future__ import annotations
 
 from confgen.contract import Contract, Marker, Mention
-from confgen.errors import ConfgenError, InputError, ProviderError
+from confgen.errors import ConfgenError, InputError, ProviderError, SettingsError
 from confgen.hookspecs import hookimpl
-from confgen.identity import by_identity
 from confgen.kinds import ContentKind, RenderContext, TemplateRenderer
 from confgen.draft.typography import format_prose, prose_runs, typeset
 from confgen.memo import Memo, pure
+from confgen.stash import Stash, StashKey
 from confgen.types import (
     Asset,
     ChatRequest,
@@ -39,7 +39,7 @@ __all__ = [
     # hooks
     "hookimpl",
     # errors
-    "ConfgenError", "InputError", "ProviderError",
+    "ConfgenError", "InputError", "ProviderError", "SettingsError",
     # content kinds and rendering
     "ContentKind", "Contract", "Marker", "Mention", "RenderContext", "TemplateRenderer", "Page", "Asset", "Draft", "Job",
     "Memo", "pure",
@@ -52,5 +52,5 @@ __all__ = [
     # interop
     "Importer", "Exporter",
     # helpers
-    "stable_hash", "body_hash", "by_identity",
+    "stable_hash", "body_hash", "Stash", "StashKey",
 ]

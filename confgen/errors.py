@@ -16,6 +16,15 @@ class InputError(ConfgenError):
     exit_code = 2
 
 
+class SettingsError(InputError):
+    """A setting in conference.yaml that admits no answer, found only when the work is done (a
+    budget with no feasible plan). ``path`` is its dotted place, which the core turns into a line."""
+
+    def __init__(self, path: str, message: str):
+        super().__init__(message)
+        self.path = path
+
+
 class ProviderError(ConfgenError):
     """A call failed. ``retryable`` failures are retried by the runner (after ``retry_after`` seconds
     when the server said so); the others fail the job at once. An ``outage`` (the server cannot be

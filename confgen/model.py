@@ -29,6 +29,7 @@ from confgen import LANGUAGES
 from confgen.fields import (
     MAX_DAYS, MAX_LINE, Amount, Count, Identifier, Line, LinkUrl, Localized, Name, Url, _local, known_zone,
 )
+from confgen.stash import Stash
 
 
 def tr(value: dict[str, str] | str | None, lang: str) -> str:
@@ -304,6 +305,14 @@ class Conference(Strict):
             data["speakers"] = [{**s, "available": convert(s["available"], "start", "end")}
                                 if isinstance(s, dict) and "available" in s else s for s in data["speakers"]]
         return data
+
+    def model_post_init(self, context: Any) -> None:
+        self.stash  # noqa: B018 - made now, while one thread holds the conference, not raced for later
+
+    @cached_property
+    def stash(self) -> Stash:
+        """What plugins derive from this conference (indexes, the budget plan), kept as long as it is."""
+        return Stash()
 
     @property
     def tz(self) -> ZoneInfo:

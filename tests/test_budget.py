@@ -109,3 +109,25 @@ def test_bad_budget_settings_fail_validate_with_file_line(tmp_path):
     assert result.returncode == 2
     assert "extensions.budget.costs.venue_per_day" in result.stderr + result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_a_budget_with_no_plan_validates_and_stops_the_build_at_planning_with_its_line(tmp_path):
+    # validate checks what the settings refer to; only solving shows that no plan meets the floor.
+    text = MINI_CONFERENCE + textwrap.dedent("""\
+        extensions:
+          budget:
+            objective: attendance
+            min_net: 100000000
+            tiers:
+              - ticket: standard
+        """)
+    project = write_project(tmp_path / "tight", text)
+    validate = subprocess.run([sys.executable, "-m", "confgen", "validate", str(project)], capture_output=True, text=True)
+    assert validate.returncode == 0, validate.stderr
+    built = subprocess.run([sys.executable, "-m", "confgen", "generate", str(project), "--provider", "offline"],
+                           capture_output=True, text=True)
+    assert built.returncode == 2
+    line = text.splitlines().index("  budget:") + 1
+    assert f"conference.yaml:{line}: extensions.budget: no budget plan satisfies the settings" in built.stderr + built.stdout
+    assert "Traceback" not in built.stderr
+    assert not (project / "content").exists() or not any((project / "content").rglob("*.md"))

@@ -3,7 +3,8 @@ order."""
 
 from __future__ import annotations
 
-from confgen.errors import InputError
+from confgen.errors import InputError, SettingsError
+from confgen.load.loader import ValidationFailed
 from confgen.types import Job
 from confgen.load.project import Project
 
@@ -17,7 +18,10 @@ def plan(project: Project, only: list[str] | None = None) -> list[Job]:
     for name, kind in kinds.items():
         if only and name not in only:
             continue
-        jobs.extend(kind.plan(project.conference))
+        try:
+            jobs.extend(kind.plan(project.conference))
+        except SettingsError as exc:  # a setting that admits no plan: named with its line, like validate's
+            raise ValidationFailed([project.problem(exc.path, str(exc))]) from None
     seen: set[str] = set()
     for job in jobs:
         if job.id in seen:

@@ -98,7 +98,7 @@ def confgen_validate(conference: Conference):
     if settings and not isinstance(settings.get("nav", True), bool):
         return [("extensions.brief.nav", f"must be true or false, not {settings['nav']!r}")]
     try:
-        budget.solve(conference, conference.site.default_language)
+        budget.check(conference)  # the references only: the plan is solved when the brief is planned
     except budget.BudgetError as exc:
         return [(exc.path, str(exc))]
     return []

@@ -23,12 +23,12 @@ plan's ticket mix, sponsors and promotion spend held fixed.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Annotated, Literal
 
 from pydantic import Field, ValidationError
 
-from confgen.api import by_identity
+from confgen.api import SettingsError, StashKey
 from confgen.model import Conference, Localized, Strict, tr
 
 SETTINGS_PATH = "extensions.budget"
@@ -77,12 +77,8 @@ class BudgetSettings(Strict):
     channels: list[Channel] = []
 
 
-class BudgetError(ValueError):
+class BudgetError(SettingsError):
     """The budget settings are wrong or admit no plan; ``path`` is where in conference.yaml."""
-
-    def __init__(self, path: str, message: str):
-        super().__init__(message)
-        self.path = path
 
 
 @dataclass(frozen=True)
@@ -142,15 +138,17 @@ class Plan:
 
 
 def settings(conference: Conference) -> BudgetSettings | None:
+    """The budget section, or None when there is none. The loader has validated it already (the
+    ``confgen_settings`` hook), every problem with its line; this reads it back as the model."""
     raw = conference.extensions.get("budget")
     if raw is None:
         return None
     try:
         return BudgetSettings.model_validate(raw)
-    except ValidationError as exc:
+    except ValidationError as exc:  # a Conference built by hand, not loaded from a file
         first = exc.errors()[0]
         where = ".".join(str(p) for p in (SETTINGS_PATH, *first["loc"]))
-        raise BudgetError(where, first["msg"]) from None
+        raise BudgetError(where, "; ".join(e["msg"] for e in exc.errors())) from None
 
 
 def _capacity(conference: Conference, budget: BudgetSettings) -> int:
@@ -162,110 +160,128 @@ def _capacity(conference: Conference, budget: BudgetSettings) -> int:
     return max(r.capacity for r in main)
 
 
-@by_identity  # validate, plan and pages of both languages ask for it; solve once each
-def solve(conference: Conference, lang: str = "en") -> Plan | None:
-    """The budget plan, or None when conference.yaml has no budget section."""
-    import numpy as np  # imported here: only a brief needs it, not every command
-
+def check(conference: Conference) -> BudgetSettings | None:
+    """The settings' references checked against the facts (tickets, rooms), without solving: what
+    ``confgen validate`` reports. Whether a plan exists is known only once it is solved."""
     budget = settings(conference)
     if budget is None:
         return None
-    tickets = {t.id: t for t in conference.tickets}
+    tickets = {t.id for t in conference.tickets}
     for index, tier in enumerate(budget.tiers):
         if tier.ticket not in tickets:
             raise BudgetError(f"{SETTINGS_PATH}.tiers.{index}.ticket", f"no ticket with id {tier.ticket!r} in tickets")
+    _capacity(conference, budget)
+    if not any(not t.addon for t in budget.tiers):
+        raise BudgetError(f"{SETTINGS_PATH}.tiers", "needs at least one ticket tier that admits an attendee")
+    return budget
+
+
+#: How many of each tier, channel and package the plan sells or buys, solved once per conference.
+QUANTITIES = StashKey["dict[str, list[int]] | None"]()
+
+
+def solve(conference: Conference, lang: str = "en") -> Plan | None:
+    """The budget plan in ``lang``, or None when conference.yaml has no budget section. The
+    programme is solved the first time a plan is asked for (when the brief is planned) and the
+    quantities are kept with the conference; each language only names the lines."""
+    budget = check(conference)
+    if budget is None:
+        return None
+    quantities = conference.stash.setdefault_by(QUANTITIES, lambda: _solve(conference, budget))
+    return _plan(conference, budget, quantities, lang)
+
+
+def _solve(conference: Conference, budget: BudgetSettings) -> dict[str, list[int]]:
+    """The programme of the module docstring, line by line, solved with HiGHS."""
+    import highspy  # imported here: only the brief needs it, not every command
+
+    tickets = {t.id: t for t in conference.tickets}
+    capacity = _capacity(conference, budget)
+    days = len(conference.event.days)
+    costs = budget.costs
+    seats = [t for t in budget.tiers if not t.addon]
+    addons = [t for t in budget.tiers if t.addon]
+    head_cost = costs.catering_per_head * days
+    fixed = costs.venue_per_day * days + costs.production + costs.travel_per_speaker * len(conference.speakers)
+
+    def quota(tier: TicketTier) -> int:
+        return capacity if tickets[tier.ticket].quota is None else tickets[tier.ticket].quota
+
+    h = _quiet(highspy.Highs)()
+    h.setOptionValue("time_limit", 10.0)
+    t = [h.addIntegral(ub=quota(tier)) for tier in seats]  # tickets sold, per tier
+    a = [h.addIntegral(ub=quota(tier)) for tier in addons]  # add-ons sold
+    u = [h.addIntegral(ub=math.floor(c.max_spend / c.cost_per_unit + 1e-9)) for c in budget.channels]  # promotion
+    s = [h.addIntegral(ub=p.max_count) for p in budget.sponsors]  # sponsor packages sold
+    y = [h.addBinary() for _ in budget.sponsors]  # whether package k sells at all
+
+    def total(terms) -> "highspy.highs_linear_expression":
+        return sum(terms, start=h.expr(0.0))
+
+    attendance = total(t)  # A
+    promoted = total(c.attendees_per_unit * u_c for c, u_c in zip(budget.channels, u))  # D - organic
+    h.addConstr(attendance <= capacity)
+    for tier, sold in zip(seats + addons, t + a):
+        h.addConstr(sold - tier.share * promoted <= tier.share * budget.organic_demand)  # t_i <= share_i * D
+    if a:
+        h.addConstr(total(a) - attendance <= 0)
+    for package, sold, sells in zip(budget.sponsors, s, y):
+        h.addConstr(sold - package.max_count * sells <= 0)
+        h.addConstr(attendance - package.min_attendance * sells >= 0)
+    revenue = total([*(tickets[tier.ticket].price * n for tier, n in zip(seats + addons, t + a)),
+                     *(p.price * n for p, n in zip(budget.sponsors, s))])
+    spend = total([*(head_cost * n for n in t), *(c.cost_per_unit * n for c, n in zip(budget.channels, u))])
+    if budget.max_spend is not None:
+        h.addConstr(spend <= budget.max_spend - fixed)
+    net = revenue - spend  # the net revenue, less the fixed costs
+    if budget.objective == "attendance":
+        h.addConstr(net >= budget.min_net + fixed)
+        # Most attendees first; among equal attendance the most net revenue, weighted too little
+        # to ever trade an attendee for money.
+        weights = [tickets[tier.ticket].price - head_cost for tier in seats] + [tickets[tier.ticket].price for tier in addons]
+        weights += [c.cost_per_unit for c in budget.channels] + [p.price for p in budget.sponsors]
+        bounds = [quota(tier) for tier in seats + addons] + [p.max_count for p in budget.sponsors] + [1]
+        bounds += [math.floor(c.max_spend / c.cost_per_unit + 1e-9) for c in budget.channels]
+        h.maximize(attendance + net * (1.0 / (1.0 + sum(abs(w) for w in weights) * (max(bounds) + 1))))
+    else:
+        h.maximize(net)
+
+    status = h.getModelStatus()
+    if not (status == highspy.HighsModelStatus.kOptimal
+            or h.getInfo().primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible):
+        why = "the costs exceed max_spend" if budget.max_spend is not None and fixed > budget.max_spend else (
+            "no ticket plan meets min_net" if budget.objective == "attendance" else h.modelStatusToString(status))
+        raise BudgetError(SETTINGS_PATH, f"no budget plan satisfies the settings: {why}")
+
+    def values(variables) -> list[int]:
+        return [int(round(h.val(v))) for v in variables]
+
+    return {"tickets": values(t), "addons": values(a), "channels": values(u), "sponsors": values(s)}
+
+
+def _plan(conference: Conference, budget: BudgetSettings, quantities: dict[str, list[int]], lang: str) -> Plan:
+    """The solved quantities as the brief's tables, named in ``lang``, with the figures they imply."""
+    tickets = {t.id: t for t in conference.tickets}
     capacity = _capacity(conference, budget)
     days = len(conference.event.days)
     speakers = len(conference.speakers)
     costs = budget.costs
+    head_cost = costs.catering_per_head * days
     seats = [t for t in budget.tiers if not t.addon]
     addons = [t for t in budget.tiers if t.addon]
-    if not seats:
-        raise BudgetError(f"{SETTINGS_PATH}.tiers", "needs at least one ticket tier that admits an attendee")
 
-    # Variable layout: seats | addons | channels | sponsors | sponsor switches
-    n_t, n_a, n_c, n_s = len(seats), len(addons), len(budget.channels), len(budget.sponsors)
-    o_a, o_c, o_s, o_y = n_t, n_t + n_a, n_t + n_a + n_c, n_t + n_a + n_c + n_s
-    n = o_y + n_s
-    upper = np.zeros(n)
-    for i, tier in enumerate(seats + addons):
-        quota = tickets[tier.ticket].quota
-        upper[i] = capacity if quota is None else quota
-    for c, channel in enumerate(budget.channels):
-        upper[o_c + c] = math.floor(channel.max_spend / channel.cost_per_unit + 1e-9)
-    for k, package in enumerate(budget.sponsors):
-        upper[o_s + k] = package.max_count
-        upper[o_y + k] = 1
-
-    price = np.zeros(n)
-    for i, tier in enumerate(seats + addons):
-        price[i] = tickets[tier.ticket].price
-    for k, package in enumerate(budget.sponsors):
-        price[o_s + k] = package.price
-    head_cost = costs.catering_per_head * days
-    fixed = costs.venue_per_day * days + costs.production + costs.travel_per_speaker * speakers
-    spend = np.zeros(n)
-    spend[:n_t] = head_cost
-    for c, channel in enumerate(budget.channels):
-        spend[o_c + c] = channel.cost_per_unit
-    net_row = price - spend  # net revenue = net_row @ x - fixed
-
-    rows, low, high = [], [], []
-
-    def add(row: np.ndarray, lo: float, hi: float) -> None:
-        rows.append(row)
-        low.append(lo)
-        high.append(hi)
-
-    seat_row = np.zeros(n)
-    seat_row[:n_t] = 1
-    add(seat_row, 0, capacity)
-    for i, tier in enumerate(seats + addons):
-        # t_i - share_i * (sum per_unit_c u_c) <= share_i * organic
-        row = np.zeros(n)
-        row[i] = 1
-        for c, channel in enumerate(budget.channels):
-            row[o_c + c] = -tier.share * channel.attendees_per_unit
-        add(row, -np.inf, tier.share * budget.organic_demand)
-    if n_a:
-        row = np.zeros(n)
-        row[o_a:o_a + n_a] = 1
-        row[:n_t] = -1
-        add(row, -np.inf, 0)
-    for k, package in enumerate(budget.sponsors):
-        row = np.zeros(n)
-        row[o_s + k] = 1
-        row[o_y + k] = -package.max_count
-        add(row, -np.inf, 0)
-        row = seat_row.copy()
-        row[o_y + k] = -package.min_attendance
-        add(row, 0, np.inf)
-    if budget.max_spend is not None:
-        add(spend, -np.inf, budget.max_spend - fixed)
-    if budget.objective == "attendance":
-        add(net_row, budget.min_net + fixed, np.inf)
-        # Most attendees first; among equal attendance, the most net revenue (a small tie-breaker).
-        scale = 1.0 / (1.0 + float(np.abs(net_row).sum()) * (upper.max() + 1))
-        objective = -(seat_row + scale * net_row)
-    else:
-        objective = -net_row
-
-    solution, status = _minimize_integer(objective, upper, np.array(rows), np.array(low), np.array(high))
-    if solution is None:
-        why = "the costs exceed max_spend" if budget.max_spend is not None and fixed > budget.max_spend else (
-            "no ticket plan meets min_net" if budget.objective == "attendance" else status)
-        raise BudgetError(SETTINGS_PATH, f"no budget plan satisfies the settings: {why}")
-    x = np.round(solution).astype(int)
-
-    def line(i: int, ident: str, name: str, unit: float) -> Line:
+    def line(quantity: int, ident: str, name: str, unit: float) -> Line:
         unit = float(unit)
-        return Line(ident, name, int(x[i]), unit, round(float(x[i]) * unit, 2))
+        return Line(ident, name, quantity, unit, round(float(quantity) * unit, 2))
 
-    ticket_lines = [line(i, t.ticket, tr(tickets[t.ticket].name, lang), price[i]) for i, t in enumerate(seats)]
-    addon_lines = [line(n_t + j, t.ticket, tr(tickets[t.ticket].name, lang), price[n_t + j]) for j, t in enumerate(addons)]
-    channel_lines = [line(o_c + c, ch.id, tr(ch.name, lang), ch.cost_per_unit) for c, ch in enumerate(budget.channels)]
-    sponsor_lines = [line(o_s + k, p.id, tr(p.name, lang), p.price) for k, p in enumerate(budget.sponsors)]
-    attendance = int(x[:n_t].sum())
+    def ticket_line(quantity: int, tier: TicketTier) -> Line:
+        return line(quantity, tier.ticket, tr(tickets[tier.ticket].name, lang), tickets[tier.ticket].price)
+
+    ticket_lines = [ticket_line(n, tier) for n, tier in zip(quantities["tickets"], seats)]
+    addon_lines = [ticket_line(n, tier) for n, tier in zip(quantities["addons"], addons)]
+    channel_lines = [line(n, ch.id, tr(ch.name, lang), ch.cost_per_unit) for n, ch in zip(quantities["channels"], budget.channels)]
+    sponsor_lines = [line(n, p.id, tr(p.name, lang), p.price) for n, p in zip(quantities["sponsors"], budget.sponsors)]
+    attendance = sum(quantities["tickets"])
     label = _COST_LABELS[lang if lang in _COST_LABELS else "en"]
     cost_lines = [
         Line("venue", label["venue"], days, costs.venue_per_day, costs.venue_per_day * days),
@@ -290,37 +306,6 @@ def solve(conference: Conference, lang: str = "en") -> Plan | None:
         head_cost=round(float(head_cost), 2),
     )
     return _with_numbers(plan)
-
-
-def _minimize_integer(objective, upper, rows, low, high):
-    """Minimize ``objective @ x`` over integer ``0 <= x <= upper`` with ``low <= rows @ x <= high``,
-    with HiGHS through its own Python API (a tenth of the import time of scipy's ``milp``, which
-    every build paid for the brief). Returns (x, status), x None when there is no feasible plan."""
-    import highspy
-    import numpy as np
-
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = len(objective), len(rows)
-    lp.col_cost_ = objective
-    lp.col_lower_ = np.zeros(len(objective))
-    lp.col_upper_ = upper
-    # HiGHS reads any bound beyond kHighsInf as infinite; numpy's inf is stated as that bound.
-    lp.row_lower_ = np.clip(low, -highspy.kHighsInf, highspy.kHighsInf)
-    lp.row_upper_ = np.clip(high, -highspy.kHighsInf, highspy.kHighsInf)
-    nonzero = rows != 0
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-    lp.a_matrix_.start_ = np.concatenate([[0], np.cumsum(nonzero.sum(axis=1))])
-    lp.a_matrix_.index_ = np.nonzero(nonzero)[1]
-    lp.a_matrix_.value_ = rows[nonzero]
-    lp.integrality_ = [highspy.HighsVarType.kInteger] * len(objective)
-    highs = _quiet(highspy.Highs)()
-    highs.setOptionValue("time_limit", 10.0)
-    highs.passModel(lp)
-    highs.run()
-    status = highs.getModelStatus()
-    found = status == highspy.HighsModelStatus.kOptimal or (
-        highs.getInfo().primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible)
-    return (np.array(highs.getSolution().col_value) if found else None), highs.modelStatusToString(status)
 
 
 def _quiet(highs_class):
@@ -356,8 +341,7 @@ def _with_numbers(plan: Plan) -> Plan:
         numbers.append(plan.break_even)
     for item in plan.tickets + plan.addons + plan.sponsors + plan.channels + plan.costs:
         numbers += [item.quantity, item.unit, item.total]
-    plan.numbers.extend(numbers)
-    return plan
+    return replace(plan, numbers=numbers)
 
 
 _COST_LABELS = {

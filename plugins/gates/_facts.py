@@ -10,7 +10,7 @@ from functools import cached_property
 from dataclasses import dataclass, field
 from typing import Any
 
-from confgen.api import by_identity
+from confgen.api import StashKey
 from confgen.model import Conference
 from confgen_plugins.gates import _claims
 from confgen_plugins.gates._markdown import EMAIL, TRAILING, URL
@@ -81,8 +81,15 @@ def _strings(value: Any, key: str = "") -> list[str]:
     return [str(value)] if value is not None else []
 
 
-@by_identity
+FACTS_OF = StashKey[Facts]()
+
+
 def facts_of(conference: Conference) -> Facts:
+    # Built once per loaded conference, and kept with it: every draft's check asks for it.
+    return conference.stash.setdefault_by(FACTS_OF, lambda: _facts_of_built(conference))
+
+
+def _facts_of_built(conference: Conference) -> Facts:
     facts = Facts(event_year=conference.event.start_date.year)
     data = conference.model_dump(mode="json", exclude={"provider", "gates", "extensions"})
     strings = _strings(data)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from confgen.api import Finding, GateContext, by_identity, hookimpl
+from confgen.api import Finding, GateContext, StashKey, hookimpl
 from confgen.model import Conference
 from confgen_plugins.gates import _claims
 from confgen_plugins.gates._markdown import parse
@@ -57,8 +57,15 @@ def numbers(value: Any, into: set[float]) -> set[float]:
     return into
 
 
-@by_identity
+ALLOWED = StashKey[frozenset[float]]()
+
+
 def _allowed(conference: Conference) -> frozenset[float]:
+    # Built once per loaded conference, and kept with it: every draft's check asks for it.
+    return conference.stash.setdefault_by(ALLOWED, lambda: _allowed_built(conference))
+
+
+def _allowed_built(conference: Conference) -> frozenset[float]:
     data = conference.model_dump(mode="json", exclude={"provider", "gates"})
     found = numbers(data, set())
     found |= {float(len(conference.event.days)), float(len(conference.scheduled_sessions()))}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from confgen.api import Finding, GateContext, by_identity, hookimpl
+from confgen.api import Finding, GateContext, StashKey, hookimpl
 from confgen.model import Conference
 from confgen_plugins.gates._markdown import parse
 
@@ -18,8 +18,15 @@ MIN_UNITS = 40  # too little text to judge
 MIN_SHARE = 0.5  # the page's own language must carry at least half of the text
 
 
-@by_identity
+NAMES = StashKey[re.Pattern[str] | None]()
+
+
 def _names(conference: Conference) -> re.Pattern[str] | None:
+    # Built once per loaded conference, and kept with it: every draft's check asks for it.
+    return conference.stash.setdefault_by(NAMES, lambda: _names_built(conference))
+
+
+def _names_built(conference: Conference) -> re.Pattern[str] | None:
     names: set[str] = set()
     for speaker in conference.speakers:
         for value in (speaker.name, speaker.affiliation, speaker.title):

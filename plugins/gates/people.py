@@ -20,7 +20,7 @@ import re
 import threading
 from functools import lru_cache
 
-from confgen.api import Finding, GateContext, by_identity, hookimpl
+from confgen.api import Finding, GateContext, StashKey, hookimpl
 from confgen.model import Conference
 from confgen_plugins.gates._facts import Facts, facts_of
 from confgen_plugins.gates._markdown import parse
@@ -81,8 +81,15 @@ NAME_BY_ADDRESS_ZH = re.compile(rf"({_SURNAME}[\u4e00-\u9fff]{{1,2}}?)(?=博士|
 _jieba_lock = threading.Lock()
 
 
-@by_identity
+KNOWN = StashKey[tuple[str, set[str]]]()
+
+
 def _known(conference: Conference) -> tuple[str, set[str]]:
+    # Built once per loaded conference, and kept with it: every draft's check asks for it.
+    return conference.stash.setdefault_by(KNOWN, lambda: _known_built(conference))
+
+
+def _known_built(conference: Conference) -> tuple[str, set[str]]:
     """The lower-cased trusted text and the organisations, by owner: facts index plus the
     organizer and sponsors."""
     facts = facts_of(conference)

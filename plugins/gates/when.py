@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from confgen.api import Finding, GateContext, by_identity, hookimpl
+from confgen.api import Finding, GateContext, StashKey, hookimpl
 from confgen.model import Conference, tr
 from confgen_plugins.gates import _claims
 from confgen_plugins.gates._facts import facts_of
@@ -25,8 +25,15 @@ SENTENCE = re.compile(r"[^.!?。！？\n]+(?:[.!?。！？]|$)")
 SALE_WORDS = re.compile(r"ticket|sale|register|registration|deadline|refund|early|票|售|报名|注册|截止|退款|优惠", re.I)
 
 
-@by_identity
+SESSIONS = StashKey[list[tuple[set[str], set[str], set[dt.date], set[str]]]]()
+
+
 def _sessions(conference: Conference) -> list[tuple[set[str], set[str], set[dt.date], set[str]]]:
+    # Built once per loaded conference, and kept with it: every draft's check asks for it.
+    return conference.stash.setdefault_by(SESSIONS, lambda: _sessions_built(conference))
+
+
+def _sessions_built(conference: Conference) -> list[tuple[set[str], set[str], set[dt.date], set[str]]]:
     """Per scheduled session: (lower-cased titles, speaker names, days, HH:MM of start and end)."""
     out = []
     for session in conference.scheduled_sessions():

@@ -16,7 +16,7 @@ from typing import Iterable
 
 import icalendar
 
-from confgen.api import Asset, ContentKind, Memo, RenderContext, by_identity, hookimpl, pure
+from confgen.api import Asset, ContentKind, Memo, RenderContext, StashKey, hookimpl, pure
 from confgen.model import Conference, Session, tr
 
 PRODID = "-//confgen//conference site//EN"
@@ -134,11 +134,18 @@ def shell_ical(name: str, timezone: str) -> tuple[bytes, bytes]:
     return head, b"END:VCALENDAR" + end
 
 
-@by_identity
+#: Serialized VEVENTs by (language, stamp), kept with the conference they were made from.
+EVENTS = StashKey[dict[tuple[str, dt.datetime], dict[str, bytes]]]()
+
+
 def serialized_events(conference: Conference, lang: str, when: dt.datetime, memo: Memo) -> dict[str, bytes]:
     """Every scheduled session's VEVENT, serialized once per build and language: the calendar
     files and the "my schedule" data both need them, and icalendar's folding is not cheap."""
-    return {s.id: memo(vevent_ical, *vevent_fields(conference, s, lang, when)) for s in conference.scheduled_sessions()}
+    made = conference.stash.setdefault_by(EVENTS, dict)
+    if (lang, when) not in made:  # two threads at once would only make the same bytes twice
+        made[lang, when] = {s.id: memo(vevent_ical, *vevent_fields(conference, s, lang, when))
+                            for s in conference.scheduled_sessions()}
+    return made[lang, when]
 
 
 def files(conference: Conference, lang: str, memo: Memo | None = None) -> dict[str, bytes]:
