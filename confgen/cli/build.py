@@ -14,6 +14,7 @@ from confgen import pipeline
 from confgen.cli.progress import drafting_progress, print_summary
 from confgen.pipeline import drafting
 from confgen.load.project import open_project
+from confgen.draft.drafters import OFFLINE
 from confgen.draft.runner import Runner, Summary
 
 
@@ -42,8 +43,8 @@ def _draft(project_dir: Path, *, only: list[str] | None, provider: str | None, m
 def _dry_run(runner: Runner, jobs) -> None:
     plan_ = runner.dry_run(jobs)
     todo = plan_.todo
-    out.print(f"{len(jobs)} jobs planned, {len(todo)} to draft with {runner.provider.name}"
-              f"{'/' + runner.provider.model if runner.provider.model != runner.provider.name else ''}, "
+    out.print(f"{len(jobs)} jobs planned, {len(todo)} to draft with {runner.drafter.name}"
+              f"{'/' + runner.drafter.model if runner.drafter.model != runner.drafter.name else ''}, "
               f"{plan_.cached} of them cached, about {plan_.tokens} tokens at most; nothing was called.", markup=False)
     for job in todo[:50]:
         out.print(f"  {job.path}", markup=False)
@@ -105,5 +106,5 @@ def list_plugins(project_dir: ProjectDir = Path(".")) -> None:
         table.add_row(info.name, info.source, ", ".join(h.removeprefix("confgen_") for h in info.hooks))
     out.print(table)
     kinds = ", ".join(sorted(project.kinds))
-    out.print(f"content kinds: {kinds}\nproviders: {', '.join(sorted(project.plugins.providers()))}\n"
+    out.print(f"content kinds: {kinds}\nproviders: {', '.join(sorted([OFFLINE, *project.plugins.providers()]))}\n"
               f"gates: {', '.join(sorted(project.plugins.gates())) or '(none)'}", markup=False)

@@ -15,6 +15,7 @@ from confgen.draft.drafters import OFFLINE
 from confgen.errors import InputError
 from confgen.types import Provider
 from confgen.model import ProviderSettings
+from confgen.load.loader import messages
 from confgen.load.project import Project
 
 #: Environment variables that set a provider setting (between conference.yaml and the flags).
@@ -44,10 +45,9 @@ def _validate(merged: dict[str, Any], origin: dict[str, str]) -> ProviderSetting
     try:
         return ProviderSettings.model_validate(merged)
     except pydantic.ValidationError as exc:
-        problems = []
-        for error in exc.errors():
-            field = str(error["loc"][0]) if error["loc"] else "?"
-            problems.append(f"{origin.get(field, 'provider.' + field)}: {error['msg']}")
+        # Named as the user set each value: the flag, the environment variable or provider.<field>.
+        problems = [f"{origin.get(str(loc[0]), f'provider.{loc[0]}') if loc else 'provider'}: {message}"
+                    for loc, message in messages(exc)]
         raise InputError("; ".join(problems)) from None
 
 
@@ -65,19 +65,22 @@ def choose(project: Project, overrides: Mapping[str, Any], env: Mapping[str, str
 
 
 def make_provider(project: Project, settings: ProviderSettings, env: Mapping[str, str] | None = None, *,
-                  fallback: Callable[[str], None] | None = None) -> Provider:
-    """Build the provider ``settings`` name. With ``fallback``, a provider that cannot start on this
-    machine (its factory raises ``InputError``) gives way to the offline drafter, and ``fallback``
-    receives a note saying why; without it the ``InputError`` reaches the user (exit 2)."""
+                  fallback: Callable[[str], None] | None = None) -> Provider | None:
+    """Build the provider ``settings`` name, or None for ``offline``: the offline drafter asks no
+    model. With ``fallback``, a provider that cannot start on this machine (its factory raises
+    ``InputError``) gives way to the offline drafter, and ``fallback`` receives a note saying why;
+    without it the ``InputError`` reaches the user (exit 2)."""
+    if settings.name == OFFLINE:
+        return None
     env = os.environ if env is None else env
     factories = project.plugins.providers()
     factory = factories.get(settings.name)
     if factory is None:
-        raise InputError(f"unknown provider {settings.name!r}; installed: {', '.join(sorted(factories))}")
+        raise InputError(f"unknown provider {settings.name!r}; installed: {', '.join(sorted([OFFLINE, *factories]))}")
     try:
         return factory(settings, env)
     except InputError as exc:
-        if fallback is None or settings.name == OFFLINE or OFFLINE not in factories:
+        if fallback is None:
             raise
         fallback(f"note: drafting offline, provider {settings.name!r} is not usable here: {exc}")
-        return factories[OFFLINE](settings, env)
+        return None

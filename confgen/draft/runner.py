@@ -54,7 +54,7 @@ SHARED_PAUSE_MIN = 1.0
 
 
 class Runner:
-    def __init__(self, project: Project, provider: Provider, *, force: bool = False, require_provider: bool = False,
+    def __init__(self, project: Project, provider: Provider | None, *, force: bool = False, require_provider: bool = False,
                  concurrency: int = 1, listener: Listener | None = None, sleep: Callable[[float], None] = time.sleep,
                  settings: ProviderSettings | None = None):
         self.project = project
@@ -68,7 +68,8 @@ class Runner:
         self._stop = threading.Event()
         self.offline_drafter = OfflineDrafter(project)
         settings = settings or project.conference.provider  # merged with env and flags by the caller
-        self.drafter: Drafter = self.offline_drafter if provider.name == OFFLINE else ChatDrafter(
+        #: A model's drafter, or the offline one when there is no model (``provider`` None).
+        self.drafter: Drafter = self.offline_drafter if provider is None else ChatDrafter(
             project, provider, settings, concurrency=self.concurrency, sleep=sleep, stop=self._stop)
         #: Writes a job's draft when the drafter could not write one that passes the gates.
         self.fallback: Drafter | None = None if self.drafter is self.offline_drafter else self.offline_drafter

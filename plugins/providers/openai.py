@@ -21,12 +21,6 @@ def make(settings: ProviderSettings, env: Mapping[str, str]) -> Any:
     return make_client(settings, env)
 
 
-def retry_after(headers: Mapping[str, str] | None) -> float | None:
-    from confgen_plugins.providers.openai_client import retry_after as parse
-
-    return parse(headers)
-
-
 @hookimpl
 def confgen_providers():
     return {NAME: make}
