@@ -64,13 +64,17 @@ def confgen_providers() -> dict[str, "ProviderFactory"]:
 
 
 @hookspec
-def confgen_gates() -> dict[str, "Gate"]:
+def confgen_gates(meta_phrases: dict[str, list[str]]) -> dict[str, "Gate"]:
     """Return ``{name: gate}`` for the quality gates this plugin adds.
 
     A gate is ``gate(ctx: GateContext) -> Iterable[Finding]``. Every draft passes every gate
     (except those named in ``gates.disabled``) before it is written; an error-level finding sends
     the draft back to the model with the findings as feedback. Gates must be pure and fast: they
     run on every draft of every build.
+
+    :param meta_phrases: every plugin's ``confgen_meta_phrases`` merged, ``{lang: [phrase, ...]}``,
+        for a gate that rejects text about the writing itself. Like any hook parameter, an
+        implementation names it only if it uses it.
     """
 
 

@@ -108,7 +108,7 @@ class Plugins:
         return self._merged(self.pm.hook.confgen_providers(), "provider")
 
     def gates(self) -> dict[str, Gate]:
-        return self._merged(self.pm.hook.confgen_gates(), "gate")
+        return self._merged(self.pm.hook.confgen_gates(meta_phrases=self.meta_phrases()), "gate")
 
     def settings(self) -> dict[str, type[BaseModel]]:
         """The model of each plugin's ``extensions.<name>`` settings."""

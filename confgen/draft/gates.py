@@ -11,11 +11,8 @@ if TYPE_CHECKING:
 
 
 def gates_for(plugins: "Plugins") -> dict[str, Gate]:
-    """Every plugin's gates, with the phrases of ``confgen_meta_phrases`` handed to the gates that
-    take them (a gate with a ``with_phrases`` method)."""
-    gates = plugins.gates()
-    phrases = plugins.meta_phrases()
-    return {name: gate.with_phrases(phrases) if hasattr(gate, "with_phrases") else gate for name, gate in gates.items()}
+    """Every plugin's gates (the meta-text gate gets every plugin's phrases through its hook)."""
+    return plugins.gates()
 
 
 def run_gates(ctx: GateContext, gates: dict[str, Gate], disabled: list[str] | tuple[str, ...] = ()) -> list[Finding]:

@@ -96,11 +96,11 @@ def load_conference(path: Path) -> tuple[Conference, LineMap]:
         raise ValidationFailed(schema_problems(exc, lines, filename)) from None
 
 
-def schema_problems(exc: ValidationError, lines: LineMap, filename: str, prefix: tuple = ()) -> list[Problem]:
-    """Every error of ``exc`` with its line; ``prefix`` is where the validated data sits in the file."""
-    problems = []
+def messages(exc: ValidationError) -> Iterable[tuple[tuple, str]]:
+    """Every error of ``exc`` as (where in the data, what is wrong), worded for a person: the one
+    reading of pydantic's errors that every settings check shares."""
     for error in exc.errors(include_url=False):
-        loc = prefix + tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith("function-")))
+        loc = tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith("function-")))
         message = error["msg"]
         if error["type"] == "extra_forbidden":
             message = "unknown field (check its spelling and indentation)"
@@ -108,6 +108,14 @@ def schema_problems(exc: ValidationError, lines: LineMap, filename: str, prefix:
             message = "required field is missing"
         elif message.startswith("Value error, "):
             message = message[len("Value error, ") :]
+        yield loc, message
+
+
+def schema_problems(exc: ValidationError, lines: LineMap, filename: str, prefix: tuple = ()) -> list[Problem]:
+    """Every error of ``exc`` with its line; ``prefix`` is where the validated data sits in the file."""
+    problems = []
+    for loc, message in messages(exc):
+        loc = prefix + loc
         # A localized value's check names the language at fault ("en: ..."): point at its line.
         lang = message.split(":", 1)[0] if ":" in message[:4] else None
         line = lines.line((*loc, lang)) if lang in LANGUAGES else lines.line(loc)

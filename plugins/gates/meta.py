@@ -1,6 +1,7 @@
 """Gate ``meta-text``: sentences about the writing itself ("As an AI language model", "I hope this
 helps", "以下是…的撰写") that a model adds around the text it was asked for. Other plugins add
-phrases through ``confgen_meta_phrases``; ``…`` in a phrase stands for a few words."""
+phrases through ``confgen_meta_phrases``, which the core hands to ``confgen_gates`` merged with
+this plugin's own; ``…`` in a phrase stands for a few words."""
 
 from __future__ import annotations
 
@@ -43,17 +44,12 @@ def _pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
 
 
 class MetaTextGate:
-    """Holds the phrase list; ``with_phrases`` returns a copy extended by other plugins' phrases."""
+    """Rejects lines holding any of ``phrases`` (every plugin's, this one's ``PHRASES`` among them)."""
 
     def __init__(self, phrases: dict[str, list[str]] | None = None):
-        merged: dict[str, list[str]] = {lang: list(items) for lang, items in PHRASES.items()}
-        for lang, items in (phrases or {}).items():
-            merged.setdefault(lang, []).extend(items)
+        phrases = PHRASES if phrases is None else phrases
         # Every language's phrases apply to every page: an English aside in a Chinese page is as bad.
-        self.pattern = _pattern(tuple(p for items in merged.values() for p in items))
-
-    def with_phrases(self, phrases: dict[str, list[str]]) -> "MetaTextGate":
-        return MetaTextGate(phrases)
+        self.pattern = _pattern(tuple(p for items in phrases.values() for p in items))
 
     def __call__(self, ctx: GateContext):
         lines = parse(ctx.text).prose
@@ -131,5 +127,5 @@ def confgen_meta_phrases():
 
 
 @hookimpl
-def confgen_gates():
-    return {"meta-text": MetaTextGate()}
+def confgen_gates(meta_phrases: dict[str, list[str]]):
+    return {"meta-text": MetaTextGate(meta_phrases)}
