@@ -1,4 +1,3 @@
 __version__ = "0.1.0"
 
-#: The languages of every site, each built as its own MkDocs project.
-LANGUAGES = ("zh", "en")
+from confgen.languages import LANGUAGES  # noqa: F401  (one place: confgen/languages.py)

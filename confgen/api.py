@@ -14,6 +14,7 @@ from confgen.contract import Contract, Marker, Mention
 from confgen.errors import ConfgenError, InputError, ProviderError, SettingsError
 from confgen.hookspecs import hookimpl
 from confgen.kinds import ContentKind, RenderContext, TemplateRenderer
+from confgen.languages import LANGUAGES, label
 from confgen.draft.typography import format_prose, prose_runs, typeset
 from confgen.memo import Memo, pure
 from confgen.stash import Stash, StashKey
@@ -43,6 +44,8 @@ __all__ = [
     # content kinds and rendering
     "ContentKind", "Contract", "Marker", "Mention", "RenderContext", "TemplateRenderer", "Page", "Asset", "Draft", "Job",
     "Memo", "pure",
+    # languages: the site's, and the interface words in each
+    "LANGUAGES", "label",
     # prose
     "typeset", "format_prose", "prose_runs",
     # providers

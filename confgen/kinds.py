@@ -8,7 +8,7 @@ from typing import Any, Iterable, Protocol
 
 from confgen.contract import Contract
 from confgen.memo import Memo
-from confgen.model import Conference, tr
+from confgen.model import LANGUAGES, Conference, tr
 from confgen.types import Asset, Draft, Job, Page
 
 
@@ -70,8 +70,15 @@ class ContentKind:
 
     def plan(self, conference: Conference) -> Iterable[Job]:
         """Called once per command that drafts (``generate``, ``build``, ``serve``), after the
-        conference validated. Returns the jobs of this kind, one per draft file and language; a
-        kind that only renders facts (no writing) returns none. Each ``Job.id`` must be unique."""
+        conference validated. Returns the jobs of this kind, one per draft file and language: those
+        :meth:`jobs` gives for each of the site's languages (``confgen.LANGUAGES``), so a kind
+        implements ``jobs`` and never names a language. Each ``Job.id`` must be unique."""
+        for lang in LANGUAGES:
+            yield from self.jobs(conference, lang)
+
+    def jobs(self, conference: Conference, lang: str) -> Iterable[Job]:
+        """The jobs of this kind in ``lang``, one per draft file, with facts worded in ``lang``; a
+        kind that only renders facts (no writing) returns none."""
         return ()
 
     def offline(self, job: Job, conference: Conference, templates: TemplateRenderer) -> str:

@@ -315,6 +315,20 @@ class Conference(Strict):
         return Stash()
 
     @property
+    def base_url(self) -> str:
+        """Where the site is published, with no trailing slash (``site.url``, else ``event.url``);
+        empty when neither is set. Each language lives under ``<base_url>/<lang>/``."""
+        return str(self.site.url or self.event.url or "").rstrip("/")
+
+    def page_url(self, lang: str, path: str = "") -> str | None:
+        """The published address of a page of the ``lang`` site (``path`` like ``talks/s01/``), or
+        None when the site's address is not known."""
+        return f"{self.base_url}/{lang}/{path}" if self.base_url else None
+
+    def talk_url(self, session_id: str, lang: str) -> str | None:
+        return self.page_url(lang, f"talks/{session_id}/")
+
+    @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.event.timezone)
 

@@ -10,7 +10,7 @@ from collections import Counter
 from typing import Iterator
 
 from confgen.agenda import rules as schedule
-from confgen.model import Conference
+from confgen.model import LANGUAGES, Conference
 
 Issue = tuple[str, str]
 
@@ -42,8 +42,8 @@ def references(conference: Conference) -> Iterator[Issue]:
                 yield f"sessions.{index}.speakers.{position}", f"unknown speaker {speaker_id!r} (add it under `speakers:`)"
         if len(set(session.speakers)) != len(session.speakers):
             yield f"sessions.{index}.speakers", "a speaker is listed twice"
-    if conference.site.default_language not in ("zh", "en"):
-        yield "site.default_language", "must be zh or en"
+    if conference.site.default_language not in LANGUAGES:
+        yield "site.default_language", f"must be one of the site's languages: {', '.join(LANGUAGES)}"
 
 
 def dates(conference: Conference) -> Iterator[Issue]:

@@ -19,6 +19,7 @@ import yaml
 from confgen import atomic
 from confgen.errors import ConfgenError
 from confgen.kinds import ContentKind, RenderContext
+from confgen.languages import NAMES
 from confgen.render.escape import plain
 from confgen.types import Asset, Draft, Page
 from confgen.draft.store import DraftStore
@@ -26,7 +27,6 @@ from confgen.model import LANGUAGES, tr
 from confgen.load.project import Project
 from confgen.render.templates import PACKAGED
 
-LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
 SEARCH_SEPARATOR = {
     "zh": r"[\s\u200b\u3000\-、。，．？！；：,:!=\[\]()\"`/]+|\.(?!\d)|&[lg]t;",
     "en": r"[\s\-,:!=\[\]()\"`/]+|\.(?!\d)|&[lg]t;|(?=[A-Z][a-z])",
@@ -102,15 +102,13 @@ def _pages_of(kind: ContentKind, ctx: RenderContext) -> Iterator[Page | Asset]:
 
 def mkdocs_config(project: Project, lang: str, pages: list[Page]) -> dict:
     conference = project.conference
-    site_url = str(conference.site.url or conference.event.url or "")
-    if site_url:
-        site_url = site_url.rstrip("/") + f"/{lang}/"
+    site_url = conference.page_url(lang)
     config = {
         # The theme writes these into HTML as they are: they are given as escaped HTML text.
         "site_name": plain(tr(conference.event.name, lang)),
         "site_description": plain(tr(conference.event.tagline, lang)),
         "site_author": plain(tr(conference.site.author, lang)) or None,
-        "site_url": site_url or None,
+        "site_url": site_url,
         "repo_url": str(conference.site.repo_url) if conference.site.repo_url else None,
         "docs_dir": "docs",
         "site_dir": f"../site/{lang}",
@@ -134,7 +132,7 @@ def mkdocs_config(project: Project, lang: str, pages: list[Page]) -> dict:
             {"pymdownx.highlight": {"anchor_linenums": True}},
         ],
         "extra": {
-            "alternate": [{"name": LANGUAGE_NAMES[other], "lang": other} for other in LANGUAGES],
+            "alternate": [{"name": NAMES[other], "lang": other} for other in LANGUAGES],
             "generator": False,
         },
         "extra_css": [],

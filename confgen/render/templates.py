@@ -14,26 +14,13 @@ import jinja2
 
 from confgen.errors import ConfgenError
 from confgen.render import escape
+from confgen.languages import label
 from confgen.model import tr
 
 PACKAGED = Path(str(files("confgen_templates")))
 
 
-LABELS = {
-    "keynote": ("主题演讲", "Keynote"), "talk": ("演讲", "Talk"), "workshop": ("工作坊", "Workshop"),
-    "case": ("案例分享", "Case study"), "panel": ("圆桌论坛", "Round table"), "competition": ("技术竞赛", "Competition"),
-    "beginner": ("入门", "Beginner"), "intermediate": ("进阶", "Intermediate"), "advanced": ("高级", "Advanced"),
-    "diamond": ("钻石赞助", "Diamond"), "platinum": ("白金赞助", "Platinum"), "gold": ("黄金赞助", "Gold"),
-    "silver": ("白银赞助", "Silver"), "partner": ("合作伙伴", "Partner"), "media": ("媒体支持", "Media partner"),
-    "zh": ("中文", "Chinese"), "en": ("英文", "English"),
-}
 WEEKDAYS = {"zh": "一二三四五六日", "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")}
-
-
-def label(value: Any, lang: str) -> str:
-    key = getattr(value, "value", value)
-    pair = LABELS.get(str(key))
-    return (pair[0] if lang == "zh" else pair[1]) if pair else str(key)
 
 
 def long_date(value: Any, lang: str) -> str:

@@ -75,20 +75,19 @@ class Agenda(ContentKind):
     name = "agenda"
     contract = Contract(length={"zh": (150, 300), "en": (80, 150)}, no_headings=True)
 
-    def plan(self, conference: Conference):
+    def jobs(self, conference: Conference, lang: str):
         for number, day in enumerate(conference.event.days, start=1):
-            for lang in ("zh", "en"):
-                sessions = day_sessions(conference, day)
-                facts = {
-                    "event": tr(conference.event.name, lang), "date": day.isoformat(), "number": number,
-                    "sessions": [
-                        {"id": s.id, "title": tr(s.title, lang), "type": s.type.value, "start": s.start.isoformat(),
-                         "room": tr(conference.room(s.room).name, lang),
-                         "track": tr(conference.track(s.track).name, lang) if s.track else ""}
-                        for s in sessions
-                    ],
-                }
-                yield Job(self.name, f"day-{number}", lang, facts=facts)
+            sessions = day_sessions(conference, day)
+            facts = {
+                "event": tr(conference.event.name, lang), "date": day.isoformat(), "number": number,
+                "sessions": [
+                    {"id": s.id, "title": tr(s.title, lang), "type": s.type.value, "start": s.start.isoformat(),
+                     "room": tr(conference.room(s.room).name, lang),
+                     "track": tr(conference.track(s.track).name, lang) if s.track else ""}
+                    for s in sessions
+                ],
+            }
+            yield Job(self.name, f"day-{number}", lang, facts=facts)
 
     def pages(self, ctx: RenderContext):
         conference = ctx.conference

@@ -87,12 +87,11 @@ class Articles(ContentKind):
             "en": "In section 5, give source code that runs as is in a ```python block."}, in_section=5),
     ))
 
-    def plan(self, conference: Conference):
+    def jobs(self, conference: Conference, lang: str):
         for track in conference.tracks:
             for number in range(1, conference.site.articles_per_track + 1):
                 key = track.id if number == 1 else f"{track.id}-{number}"
-                for lang in ("zh", "en"):
-                    yield Job(self.name, key, lang, facts=track_facts(conference, track, lang) | {"number": number})
+                yield Job(self.name, key, lang, facts=track_facts(conference, track, lang) | {"number": number})
 
     def offline(self, job: Job, conference: Conference, templates) -> str:
         read = from_abstracts(conference, job.facts["track_id"], job.lang, job.facts["topic"])

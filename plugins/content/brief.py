@@ -52,9 +52,8 @@ class Brief(ContentKind):
     required_sections = SECTIONS
     contract = Contract(sections=SECTIONS, length={"zh": (1200, 2000), "en": (600, 1000)})
 
-    def plan(self, conference: Conference):
-        for lang in ("zh", "en"):
-            yield Job(self.name, "brief", lang, facts=brief_facts(conference, lang))
+    def jobs(self, conference: Conference, lang: str):
+        yield Job(self.name, "brief", lang, facts=brief_facts(conference, lang))
 
     def pages(self, ctx: RenderContext):
         plan = budget.solve(ctx.conference, ctx.lang)

@@ -26,9 +26,9 @@ import math
 from dataclasses import dataclass, field, replace
 from typing import Annotated, Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field
 
-from confgen.api import SettingsError, StashKey
+from confgen.api import SettingsError, StashKey, label as ui_label
 from confgen.model import Conference, Localized, Strict, tr
 
 SETTINGS_PATH = "extensions.budget"
@@ -143,12 +143,7 @@ def settings(conference: Conference) -> BudgetSettings | None:
     raw = conference.extensions.get("budget")
     if raw is None:
         return None
-    try:
-        return BudgetSettings.model_validate(raw)
-    except ValidationError as exc:  # a Conference built by hand, not loaded from a file
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in (SETTINGS_PATH, *first["loc"]))
-        raise BudgetError(where, "; ".join(e["msg"] for e in exc.errors())) from None
+    return BudgetSettings.model_validate(raw)
 
 
 def _capacity(conference: Conference, budget: BudgetSettings) -> int:
@@ -282,13 +277,15 @@ def _plan(conference: Conference, budget: BudgetSettings, quantities: dict[str, 
     channel_lines = [line(n, ch.id, tr(ch.name, lang), ch.cost_per_unit) for n, ch in zip(quantities["channels"], budget.channels)]
     sponsor_lines = [line(n, p.id, tr(p.name, lang), p.price) for n, p in zip(quantities["sponsors"], budget.sponsors)]
     attendance = sum(quantities["tickets"])
-    label = _COST_LABELS[lang if lang in _COST_LABELS else "en"]
+    def label(item: str) -> str:
+        return ui_label(f"cost.{item}", lang)
+
     cost_lines = [
-        Line("venue", label["venue"], days, costs.venue_per_day, costs.venue_per_day * days),
-        Line("production", label["production"], 1, costs.production, costs.production),
-        Line("travel", label["travel"], speakers, costs.travel_per_speaker, costs.travel_per_speaker * speakers),
-        Line("catering", label["catering"], attendance * days, costs.catering_per_head, head_cost * attendance),
-        Line("promotion", label["promotion"], 1, 0.0, sum(l.total for l in channel_lines)),
+        Line("venue", label("venue"), days, costs.venue_per_day, costs.venue_per_day * days),
+        Line("production", label("production"), 1, costs.production, costs.production),
+        Line("travel", label("travel"), speakers, costs.travel_per_speaker, costs.travel_per_speaker * speakers),
+        Line("catering", label("catering"), attendance * days, costs.catering_per_head, head_cost * attendance),
+        Line("promotion", label("promotion"), 1, 0.0, sum(l.total for l in channel_lines)),
     ]
     cost_lines = [l for l in cost_lines if l.total or l.id in ("venue", "catering")]
     revenue = round(float(sum(l.total for l in ticket_lines + addon_lines + sponsor_lines)), 2)
@@ -342,11 +339,3 @@ def _with_numbers(plan: Plan) -> Plan:
     for item in plan.tickets + plan.addons + plan.sponsors + plan.channels + plan.costs:
         numbers += [item.quantity, item.unit, item.total]
     return replace(plan, numbers=numbers)
-
-
-_COST_LABELS = {
-    "zh": {"venue": "场地（按天）", "production": "舞台与制作", "travel": "讲者差旅（按人）",
-           "catering": "餐饮（按人·天）", "promotion": "推广投放"},
-    "en": {"venue": "Venue (per day)", "production": "Stage and production", "travel": "Speakers' travel (per speaker)",
-           "catering": "Catering (per attendee-day)", "promotion": "Promotion"},
-}

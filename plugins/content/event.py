@@ -26,9 +26,8 @@ class Event(ContentKind):
                         length={"zh": (300, 500), "en": (150, 250)},
                         mentions=lambda job: [Mention(job.facts.get("name", ""))])
 
-    def plan(self, conference: Conference):
-        for lang in ("zh", "en"):
-            yield Job(self.name, "welcome", lang, facts=event_facts(conference, lang), title=tr(conference.event.name, lang))
+    def jobs(self, conference: Conference, lang: str):
+        yield Job(self.name, "welcome", lang, facts=event_facts(conference, lang), title=tr(conference.event.name, lang))
 
     def pages(self, ctx: RenderContext):
         conference = ctx.conference

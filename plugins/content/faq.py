@@ -13,19 +13,18 @@ class Faq(ContentKind):
     contract = Contract(length={"zh": (150, 1500), "en": (100, 900)},
                         mentions=lambda job: [Mention(item["q"], heading=True) for item in job.facts.get("faq", [])])
 
-    def plan(self, conference: Conference):
-        for lang in ("zh", "en"):
-            facts = {
-                "event": tr(conference.event.name, lang),
-                "faq": [{"q": tr(f.q, lang), "a": tr(f.a, lang)} for f in conference.faq],
-                "tickets": [{"name": tr(t.name, lang), "price": t.price, "currency": t.currency,
-                             "sale_end": t.sale_end.isoformat() if t.sale_end else None} for t in conference.tickets],
-                "registration": tr(conference.logistics.registration, lang),
-                "wifi": tr(conference.logistics.wifi, lang),
-                "accessibility": tr(conference.logistics.accessibility, lang),
-                "contact": conference.event.contact_email or "",
-            }
-            yield Job(self.name, "faq", lang, facts=facts)
+    def jobs(self, conference: Conference, lang: str):
+        facts = {
+            "event": tr(conference.event.name, lang),
+            "faq": [{"q": tr(f.q, lang), "a": tr(f.a, lang)} for f in conference.faq],
+            "tickets": [{"name": tr(t.name, lang), "price": t.price, "currency": t.currency,
+                         "sale_end": t.sale_end.isoformat() if t.sale_end else None} for t in conference.tickets],
+            "registration": tr(conference.logistics.registration, lang),
+            "wifi": tr(conference.logistics.wifi, lang),
+            "accessibility": tr(conference.logistics.accessibility, lang),
+            "contact": conference.event.contact_email or "",
+        }
+        yield Job(self.name, "faq", lang, facts=facts)
 
     def pages(self, ctx: RenderContext):
         yield Page("faq.md", ctx.lang, ctx.tr({"zh": "常见问题", "en": "FAQ"}),

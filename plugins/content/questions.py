@@ -148,10 +148,9 @@ class Questions(ContentKind):
     required_sections = SECTIONS
     contract = Contract(sections=SECTIONS, length={"zh": (800, 4000), "en": (500, 2500)}, markers=MARKERS)
 
-    def plan(self, conference: Conference):
+    def jobs(self, conference: Conference, lang: str):
         for track in conference.tracks:
-            for lang in ("zh", "en"):
-                yield Job(self.name, track.id, lang, facts=track_facts(conference, track, lang))
+            yield Job(self.name, track.id, lang, facts=track_facts(conference, track, lang))
 
     def offline(self, job: Job, conference: Conference, templates) -> str:
         # The topics each abstract lists are pieces of untrusted text: read here for the offline

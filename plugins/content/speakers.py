@@ -17,21 +17,20 @@ class Speakers(ContentKind):
     name = "speakers"
     contract = Contract(length={"zh": (150, 300), "en": (80, 150)}, no_headings=True, mentions=_named)
 
-    def plan(self, conference: Conference):
+    def jobs(self, conference: Conference, lang: str):
         for speaker in conference.speakers:
-            for lang in ("zh", "en"):
-                talks = [
-                    {"id": s.id, "title": tr(s.title, lang), "type": s.type.value,
-                     "start": s.start.isoformat() if s.start else None,
-                     "role": roles(conference, s)[speaker.id],
-                     "with": [{"name": tr(p.name, lang), "role": roles(conference, s)[p.id]}
-                              for p in (conference.speaker(i) for i in s.speakers if i != speaker.id) if p]}
-                    for s in conference.sessions_of(speaker.id)
-                ]
-                facts = {"id": speaker.id, "name": tr(speaker.name, lang), "affiliation": tr(speaker.affiliation, lang),
-                         "title": tr(speaker.title, lang), "talks": talks, "event": tr(conference.event.name, lang)}
-                yield Job(self.name, speaker.id, lang, facts=facts, untrusted={"bio": tr(speaker.bio, lang)},
-                          title=tr(speaker.name, lang))
+            talks = [
+                {"id": s.id, "title": tr(s.title, lang), "type": s.type.value,
+                 "start": s.start.isoformat() if s.start else None,
+                 "role": roles(conference, s)[speaker.id],
+                 "with": [{"name": tr(p.name, lang), "role": roles(conference, s)[p.id]}
+                          for p in (conference.speaker(i) for i in s.speakers if i != speaker.id) if p]}
+                for s in conference.sessions_of(speaker.id)
+            ]
+            facts = {"id": speaker.id, "name": tr(speaker.name, lang), "affiliation": tr(speaker.affiliation, lang),
+                     "title": tr(speaker.title, lang), "talks": talks, "event": tr(conference.event.name, lang)}
+            yield Job(self.name, speaker.id, lang, facts=facts, untrusted={"bio": tr(speaker.bio, lang)},
+                      title=tr(speaker.name, lang))
 
     def pages(self, ctx: RenderContext):
         conference = ctx.conference

@@ -52,7 +52,6 @@ def json_ld(conference: Conference, session: Session, lang: str) -> str:
     """schema.org EducationEvent for search engines and calendar tools, safe to inline in a
     ``<script>`` (no ``<`` in it can close it early)."""
     event = conference.event
-    base = str(conference.site.url or event.url or "").rstrip("/")
     room = conference.room(session.room)
     venue = {"@type": "Place", "name": tr(event.venue.name, lang),
              "address": {"@type": "PostalAddress", "streetAddress": tr(event.venue.address, lang),
@@ -60,8 +59,8 @@ def json_ld(conference: Conference, session: Session, lang: str) -> str:
     data = {
         "@context": "https://schema.org",
         "@type": "EducationEvent",
-        "@id": f"{base}/{lang}/talks/{session.id}/" if base else None,
-        "url": f"{base}/{lang}/talks/{session.id}/" if base else None,
+        "@id": conference.talk_url(session.id, lang),
+        "url": conference.talk_url(session.id, lang),
         "name": tr(session.title, lang),
         "description": tr(session.abstract, lang) or None,
         "startDate": conference.aware(session.start).isoformat() if session.start else None,
@@ -101,11 +100,10 @@ class Talks(ContentKind):
         return templates.render(f"offline/{self.name}.{job.lang}.md.j2", conference=conference, job=job, lang=job.lang,
                                 facts=job.facts, topics=topics(job.untrusted.get("abstract") or "", job.lang))
 
-    def plan(self, conference: Conference):
+    def jobs(self, conference: Conference, lang: str):
         for session in conference.sessions:
-            for lang in ("zh", "en"):
-                yield Job(self.name, session.id, lang, facts=session_facts(conference, session, lang),
-                          untrusted={"abstract": tr(session.abstract, lang)}, title=tr(session.title, lang))
+            yield Job(self.name, session.id, lang, facts=session_facts(conference, session, lang),
+                      untrusted={"abstract": tr(session.abstract, lang)}, title=tr(session.title, lang))
 
     def pages(self, ctx: RenderContext):
         conference = ctx.conference

@@ -55,8 +55,7 @@ class Schedule:
     @classmethod
     def of(cls, conference: Conference) -> "Schedule":
         acronym = acronym_of(conference)
-        url = conference.site.url or conference.event.url
-        base = str(url).rstrip("/") + "/" if url else f"urn:confgen:{acronym}/"
+        base = conference.base_url + "/" if conference.base_url else f"urn:confgen:{acronym}/"
         unscheduled = [s.id for s in conference.sessions if not s.scheduled]
         if unscheduled:
             warnings.warn(f"{len(unscheduled)} unscheduled session(s) left out: {', '.join(unscheduled[:10])}", stacklevel=3)

@@ -32,8 +32,7 @@ def stamp() -> dt.datetime:
 
 
 def event_domain(conference: Conference) -> str:
-    url = str(conference.site.url or conference.event.url or "")
-    host = re.sub(r"^[a-z]+://", "", url).split("/")[0]
+    host = re.sub(r"^[a-z]+://", "", conference.base_url).split("/")[0]
     if host:
         return host
     slug = re.sub(r"[^a-z0-9]+", "-", tr(conference.event.name, "en").lower()).strip("-") or "event"
@@ -45,8 +44,7 @@ def uid(conference: Conference, session: Session) -> str:
 
 
 def talk_url(conference: Conference, session: Session, lang: str) -> str | None:
-    base = str(conference.site.url or conference.event.url or "").rstrip("/")
-    return f"{base}/{lang}/talks/{session.id}/" if base else None
+    return conference.talk_url(session.id, lang)
 
 
 def vevent(conference: Conference, session: Session, lang: str, when: dt.datetime) -> icalendar.Event:
