@@ -24,6 +24,11 @@ class TemplateRenderer(Protocol):
         """Whether the packaged templates or the project's own have ``name``."""
         ...
 
+    def data(self, name: str) -> Any:
+        """The YAML data file ``name`` (say ``offline/topics/rag.yaml``) read from the project's
+        ``templates/`` folder, else from the packaged templates; None when neither has it."""
+        ...
+
 
 @dataclass
 class RenderContext:
@@ -68,17 +73,19 @@ class ContentKind:
     #: Prompt template, relative to templates/, formatted with the job's language.
     prompt_template: str = "prompts/{kind}.{lang}.md.j2"
 
-    def plan(self, conference: Conference) -> Iterable[Job]:
+    def plan(self, conference: Conference, templates: TemplateRenderer | None = None) -> Iterable[Job]:
         """Called once per command that drafts (``generate``, ``build``, ``serve``), after the
         conference validated. Returns the jobs of this kind, one per draft file and language: those
         :meth:`jobs` gives for each of the site's languages (``confgen.LANGUAGES``), so a kind
-        implements ``jobs`` and never names a language. Each ``Job.id`` must be unique."""
+        implements ``jobs`` and never names a language. Each ``Job.id`` must be unique.
+        ``templates``: the project's, for a kind whose facts draw on data files beside them."""
         for lang in LANGUAGES:
-            yield from self.jobs(conference, lang)
+            yield from self.jobs(conference, lang, templates)
 
-    def jobs(self, conference: Conference, lang: str) -> Iterable[Job]:
+    def jobs(self, conference: Conference, lang: str, templates: TemplateRenderer | None = None) -> Iterable[Job]:
         """The jobs of this kind in ``lang``, one per draft file, with facts worded in ``lang``; a
-        kind that only renders facts (no writing) returns none."""
+        kind that only renders facts (no writing) returns none. ``templates`` is None when a
+        caller plans without a project (the packaged data files apply)."""
         return ()
 
     def offline(self, job: Job, conference: Conference, templates: TemplateRenderer) -> str:
@@ -87,7 +94,7 @@ class ContentKind:
         default renders ``offline/<kind>.<lang>.md.j2``."""
         return templates.render(f"offline/{self.name}.{job.lang}.md.j2", conference=conference, job=job, lang=job.lang, facts=job.facts)
 
-    def offline_inputs(self, job: Job, conference: Conference) -> Any:
+    def offline_inputs(self, job: Job, conference: Conference, templates: TemplateRenderer | None = None) -> Any:
         """What ``offline`` reads beyond the job (say, the abstracts of a track's sessions), JSON-able.
         It is hashed into the offline draft's version only: a change redrafts the offline draft
         and never calls a model again."""

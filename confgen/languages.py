@@ -28,6 +28,12 @@ LABELS: dict[str, dict[str, str]] = {
     "gold": {"zh": "黄金赞助", "en": "Gold"}, "silver": {"zh": "白银赞助", "en": "Silver"},
     "partner": {"zh": "合作伙伴", "en": "Partner"}, "media": {"zh": "媒体支持", "en": "Media partner"},
     "zh": {"zh": "中文", "en": "Chinese"}, "en": {"zh": "英文", "en": "English"},
+    # A session's people by their role in it, one and several (the talk page's facts box).
+    "role.speaker": {"zh": "讲者", "en": "Speaker"}, "role.speaker.many": {"zh": "讲者", "en": "Speakers"},
+    "role.host": {"zh": "主持", "en": "Host"}, "role.host.many": {"zh": "主持", "en": "Hosts"},
+    "role.panelist": {"zh": "嘉宾", "en": "Panelist"}, "role.panelist.many": {"zh": "嘉宾", "en": "Panelists"},
+    "role.judge": {"zh": "评委", "en": "Judge"}, "role.judge.many": {"zh": "评委", "en": "Judges"},
+    "role.instructor": {"zh": "讲师", "en": "Instructor"}, "role.instructor.many": {"zh": "讲师", "en": "Instructors"},
     "cost.venue": {"zh": "场地（按天）", "en": "Venue (per day)"},
     "cost.production": {"zh": "舞台与制作", "en": "Stage and production"},
     "cost.travel": {"zh": "讲者差旅（按人）", "en": "Speakers' travel (per speaker)"},

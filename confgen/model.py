@@ -54,6 +54,16 @@ class SessionType(str, Enum):
     competition = "competition"
 
 
+class Role(str, Enum):
+    """What a person does in a session."""
+
+    speaker = "speaker"
+    host = "host"
+    panelist = "panelist"
+    judge = "judge"
+    instructor = "instructor"
+
+
 class Level(str, Enum):
     beginner = "beginner"
     intermediate = "intermediate"
@@ -147,6 +157,10 @@ class Session(Strict):
     level: Level = Level.intermediate
     language: str = "zh"
     speakers: list[Identifier] = []
+    #: Roles the session's type does not imply, by speaker id (a panel's host: ``{bai-yun: host}``).
+    #: Otherwise a panel's people are panelists, a competition's judges, a workshop's instructors
+    #: and everyone else a speaker.
+    roles: dict[Identifier, Role] = {}
     room: Identifier | None = None
     start: dt.datetime | None = None
     end: dt.datetime | None = None

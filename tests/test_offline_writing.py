@@ -7,10 +7,12 @@ from __future__ import annotations
 import re
 
 import pytest
+import yaml
 
 from confgen.model import tr
+from confgen.render.templates import PACKAGED
 from confgen.load.project import open_project
-from confgen_plugins.content.notes import topics
+from confgen_plugins.content.notes import takeaways, topics
 from confgen_plugins.content.questions import parse
 from confgen_plugins.content.sections import normalize
 from helpers import MINI_CONFERENCE, REFERENCE_SITE, write_project
@@ -135,3 +137,45 @@ def test_the_brief_explains_break_even_with_and_without_sponsors_and_the_empty_t
     assert "Why the plan sells no Student tickets" in text
     zh = draft(reference, "brief", "brief", "zh")
     assert "往届" not in zh and "上海上海" not in zh
+
+
+def test_a_project_replaces_a_tracks_topic_file_from_its_templates_folder(tmp_path):
+    root = write_project(tmp_path / "p", MINI_CONFERENCE)
+    packaged = open_project(root)
+    track = packaged.conference.tracks[0].id
+    job = next(j for j in packaged.kinds["articles"].plan(packaged.conference, packaged.templates) if j.lang == "en")
+    assert job.facts["topic"]["concept"] != "tokenization"
+    folder = root / "templates" / "offline" / "topics"
+    folder.mkdir(parents=True)
+    material = yaml.safe_load((PACKAGED / "offline" / "topics" / "foundations.yaml").read_text(encoding="utf-8"))
+    material["concept"] = {"zh": "分词", "en": "tokenization"}
+    (folder / f"{track}.yaml").write_text(yaml.safe_dump(material, allow_unicode=True), encoding="utf-8")
+    project = open_project(root)
+    job = next(j for j in project.kinds["articles"].plan(project.conference, project.templates) if j.lang == "en")
+    assert job.facts["topic"]["concept"] == "tokenization"
+    assert "tokenization" in project.kinds["articles"].offline(job, project.conference, project.templates)
+
+
+def test_every_talk_page_lists_what_a_reader_takes_away(reference):
+    for job in reference.kinds["talks"].plan(reference.conference):
+        text = reference.kinds["talks"].offline(job, reference.conference, reference.templates)
+        assert re.search(r"^- \S", text, re.M), (job.key, job.lang)
+
+
+def test_takeaways_are_the_abstracts_points_after_its_opening_and_never_its_language_note():
+    opening, points = takeaways("Agents fail in new ways. We show three traces. We also fix one. "
+                                "This talk is in English with simultaneous interpretation.", "en")
+    assert opening == "Agents fail in new ways." and points == ["We show three traces.", "We also fix one."]
+    assert takeaways("一句话的简介。", "zh") == ("一句话的简介。", [])
+
+
+def test_the_facts_box_names_each_person_by_their_role(reference):
+    from confgen_plugins.content.talks import people_by_role
+
+    panel = next(s for s in reference.conference.sessions if s.roles)
+    groups = dict(people_by_role(reference.conference, panel, "en"))
+    host = next(iter(panel.roles))
+    assert [p.id for p in groups["Host"]] == [host]
+    assert {p.id for p in groups["Panelists"]} == set(panel.speakers) - {host}
+    final = next(s for s in reference.conference.sessions if s.type.value == "competition")
+    assert list(dict(people_by_role(reference.conference, final, "zh"))) == ["评委"]

@@ -62,7 +62,7 @@ class OfflineDrafter:
         name = f"offline/{job.kind}.{job.lang}.md.j2"
         templates = self.project.templates
         version = templates.version(name) if templates.exists(name) else ""
-        extra = self.project.kinds[job.kind].offline_inputs(job, self.project.conference)
+        extra = self.project.kinds[job.kind].offline_inputs(job, self.project.conference, templates)
         return version if extra is None else stable_hash(version, extra)
 
     def draft(self, job: Job, feedback: Feedback = (), outcome: Outcome | None = None) -> str:

@@ -19,7 +19,7 @@ def plan(project: Project, only: list[str] | None = None) -> list[Job]:
         if only and name not in only:
             continue
         try:
-            jobs.extend(kind.plan(project.conference))
+            jobs.extend(kind.plan(project.conference, project.templates))
         except SettingsError as exc:  # a setting that admits no plan: named with its line, like validate's
             raise ValidationFailed([project.problem(exc.path, str(exc))]) from None
     seen: set[str] = set()

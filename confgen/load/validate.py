@@ -42,6 +42,9 @@ def references(conference: Conference) -> Iterator[Issue]:
                 yield f"sessions.{index}.speakers.{position}", f"unknown speaker {speaker_id!r} (add it under `speakers:`)"
         if len(set(session.speakers)) != len(session.speakers):
             yield f"sessions.{index}.speakers", "a speaker is listed twice"
+        for speaker_id in session.roles:
+            if speaker_id not in session.speakers:
+                yield f"sessions.{index}.roles.{speaker_id}", f"{speaker_id!r} is not one of this session's speakers"
     if conference.site.default_language not in LANGUAGES:
         yield "site.default_language", f"must be one of the site's languages: {', '.join(LANGUAGES)}"
 

@@ -12,7 +12,8 @@ from typing import Any
 
 import jinja2
 
-from confgen.errors import ConfgenError
+from confgen.errors import ConfgenError, InputError
+from confgen.load import yaml_read
 from confgen.render import escape
 from confgen.languages import label
 from confgen.model import tr
@@ -72,6 +73,7 @@ class Templates:
         self.env.filters.update(text=escape.text, link=escape.link, plain=escape.plain, draft_markdown=escape.draft_markdown)
         self.env.globals.update(tr=tr, label=label)
         self._versions: dict[str, str] = {}  # on the instance: a cache on the method would keep every instance alive
+        self._data: dict[str, Any] = {}  # data files read once per project, like compiled templates
 
     def render(self, name: str, **context: Any) -> str:
         lang = context.get("lang", "en")
@@ -97,6 +99,20 @@ class Templates:
         except jinja2.TemplateNotFound:
             return False
         return True
+
+    def data(self, name: str) -> Any:
+        """A YAML data file beside the templates, the project's first (see ``TemplateRenderer.data``)."""
+        if name in self._data:
+            return self._data[name]
+        try:
+            source, filename, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
+        except jinja2.TemplateNotFound:
+            return None
+        try:  # read under the same limits as conference.yaml: a project's file is the user's input
+            self._data[name] = yaml_read.load(source)
+        except yaml_read.YamlProblem as exc:
+            raise InputError(f"{filename}:{exc}") from None
+        return self._data[name]
 
     def version(self, name: str) -> str:
         """A hash of the template's source, part of every cache key that uses it."""

@@ -75,7 +75,7 @@ class Agenda(ContentKind):
     name = "agenda"
     contract = Contract(length={"zh": (150, 300), "en": (80, 150)}, no_headings=True)
 
-    def jobs(self, conference: Conference, lang: str):
+    def jobs(self, conference: Conference, lang: str, templates=None):
         for number, day in enumerate(conference.event.days, start=1):
             sessions = day_sessions(conference, day)
             facts = {

@@ -18,7 +18,7 @@ SECTIONS = {
 }
 
 
-def track_facts(conference: Conference, track, lang: str) -> dict:
+def track_facts(conference: Conference, track, lang: str, templates=None) -> dict:
     sessions = [s for s in conference.sessions if s.track == track.id]
     return {
         "event": tr(conference.event.name, lang), "track_id": track.id, "track": tr(track.name, lang),
@@ -27,16 +27,16 @@ def track_facts(conference: Conference, track, lang: str) -> dict:
                       "speakers": [tr(conference.speaker(p).name, lang) for p in s.speakers]} for s in sessions],
         "references": [r.model_dump(mode="json") for r in conference.references],
         "author": tr(conference.site.author, lang),
-        "topic": topic(track.id, lang, conference),
+        "topic": topic(track.id, lang, conference, templates),
     }
 
 
-def from_abstracts(conference: Conference, track_id: str, lang: str, material: dict) -> dict:
+def from_abstracts(conference: Conference, track_id: str, lang: str, material: dict, templates=None) -> dict:
     """What the offline drafter reads from a track's abstracts: for each session the concept-graph
     nodes its abstract mentions (``covers``), and the catalogued tools the abstracts name. Kept out
     of the facts: editing an abstract must not make a model redraft a track's articles."""
     sessions = [s for s in conference.sessions if s.track == track_id]
-    catalogue = tools(lang, conference)
+    catalogue = tools(lang, conference, templates)
     return {
         "covers": {s.id: covers(material, abstract_text(s)) for s in sessions},
         "tools": {name: about for name, about in catalogue.items()
@@ -44,9 +44,9 @@ def from_abstracts(conference: Conference, track_id: str, lang: str, material: d
     }
 
 
-def offline_inputs(conference: Conference, track_id: str, lang: str) -> list:
+def offline_inputs(conference: Conference, track_id: str, lang: str, templates=None) -> list:
     """The abstracts and tool descriptions a track's offline drafts read (hashed into their version)."""
-    return [[abstract_text(s) for s in conference.sessions if s.track == track_id], tools(lang, conference)]
+    return [[abstract_text(s) for s in conference.sessions if s.track == track_id], tools(lang, conference, templates)]
 
 
 def abstract_text(session) -> str:
@@ -87,20 +87,20 @@ class Articles(ContentKind):
             "en": "In section 5, give source code that runs as is in a ```python block."}, in_section=5),
     ))
 
-    def jobs(self, conference: Conference, lang: str):
+    def jobs(self, conference: Conference, lang: str, templates=None):
         for track in conference.tracks:
             for number in range(1, conference.site.articles_per_track + 1):
                 key = track.id if number == 1 else f"{track.id}-{number}"
-                yield Job(self.name, key, lang, facts=track_facts(conference, track, lang) | {"number": number})
+                yield Job(self.name, key, lang, facts=track_facts(conference, track, lang, templates) | {"number": number})
 
     def offline(self, job: Job, conference: Conference, templates) -> str:
-        read = from_abstracts(conference, job.facts["track_id"], job.lang, job.facts["topic"])
+        read = from_abstracts(conference, job.facts["track_id"], job.lang, job.facts["topic"], templates)
         sessions = [{**s, "covers": read["covers"].get(s["id"], [])} for s in job.facts["sessions"]]
         return templates.render(f"offline/{self.name}.{job.lang}.md.j2", conference=conference, job=job, lang=job.lang,
                                 facts=job.facts, sessions=sessions, tools=read["tools"])
 
-    def offline_inputs(self, job: Job, conference: Conference):
-        return offline_inputs(conference, job.facts["track_id"], job.lang)
+    def offline_inputs(self, job: Job, conference: Conference, templates=None):
+        return offline_inputs(conference, job.facts["track_id"], job.lang, templates)
 
     def pages(self, ctx: RenderContext):
         section = ctx.tr({"zh": "技术文章", "en": "Articles"})

@@ -52,7 +52,7 @@ class Brief(ContentKind):
     required_sections = SECTIONS
     contract = Contract(sections=SECTIONS, length={"zh": (1200, 2000), "en": (600, 1000)})
 
-    def jobs(self, conference: Conference, lang: str):
+    def jobs(self, conference: Conference, lang: str, templates=None):
         yield Job(self.name, "brief", lang, facts=brief_facts(conference, lang))
 
     def pages(self, ctx: RenderContext):

@@ -26,7 +26,7 @@ class Event(ContentKind):
                         length={"zh": (300, 500), "en": (150, 250)},
                         mentions=lambda job: [Mention(job.facts.get("name", ""))])
 
-    def jobs(self, conference: Conference, lang: str):
+    def jobs(self, conference: Conference, lang: str, templates=None):
         yield Job(self.name, "welcome", lang, facts=event_facts(conference, lang), title=tr(conference.event.name, lang))
 
     def pages(self, ctx: RenderContext):

@@ -13,7 +13,7 @@ class Faq(ContentKind):
     contract = Contract(length={"zh": (150, 1500), "en": (100, 900)},
                         mentions=lambda job: [Mention(item["q"], heading=True) for item in job.facts.get("faq", [])])
 
-    def jobs(self, conference: Conference, lang: str):
+    def jobs(self, conference: Conference, lang: str, templates=None):
         facts = {
             "event": tr(conference.event.name, lang),
             "faq": [{"q": tr(f.q, lang), "a": tr(f.a, lang)} for f in conference.faq],

@@ -11,18 +11,17 @@ give is left out, never guessed::
         streamed: {rooms: [main-hall], types: [keynote, panel, competition]}
         not_recorded: [workshop]           # session types that are not recorded
         workshop_ticket: workshop-addon    # the ticket a workshop seat needs
-        roles: {s32: {bai-yun: host}}      # roles the session type does not imply
 """
 
 from __future__ import annotations
 
 import re
 
-from confgen.model import Conference, Session, tr
+from confgen.model import Conference, Role, Session, tr
 
-#: The role a session's type gives its people unless ``extensions.talks.roles`` says otherwise.
+#: The role a session's type gives its people unless the session's ``roles`` says otherwise.
 ROLE_OF_TYPE = {"panel": "panelist", "competition": "judge", "workshop": "instructor"}
-ROLES = ("speaker", "host", "panelist", "judge", "instructor")
+ROLES = tuple(role.value for role in Role)
 
 
 def settings(conference: Conference) -> dict:
@@ -31,9 +30,8 @@ def settings(conference: Conference) -> dict:
 
 def roles(conference: Conference, session: Session) -> dict[str, str]:
     """``{speaker id: role}`` for the people of ``session``."""
-    given = (settings(conference).get("roles") or {}).get(session.id) or {}
     default = ROLE_OF_TYPE.get(session.type.value, "speaker")
-    return {person: given.get(person, default) for person in session.speakers}
+    return {person: session.roles[person].value if person in session.roles else default for person in session.speakers}
 
 
 def practical(conference: Conference, session: Session, lang: str) -> dict:
@@ -107,3 +105,24 @@ def topics(abstract: str, lang: str) -> list[str]:
         if len(cleaned) > len(best):
             best = cleaned
     return best[:6]
+
+
+# -- what a reader takes away ----------------------------------------------------------------------
+
+ZH_SENTENCE = re.compile(r"[^。！？]+[。！？]?")
+EN_SENTENCE = re.compile(r"\S.*?(?:[.!?](?=\s|$)|$)")
+#: A sentence about the session's language or interpretation: the practical notes say it better.
+LANGUAGE_NOTE = re.compile(r"同声传译|同传|为英文演讲|为中文演讲|以英文进行|以中文进行|\binterpretation\b|"
+                           r"\bis (?:given |held )?in (?:English|Chinese)\b", re.I)
+
+
+def takeaways(abstract: str, lang: str) -> tuple[str, list[str]]:
+    """(the abstract's opening, what a reader takes away): when an abstract names no clean list of
+    topics, the sentences after its first one say what the session brings, each one point. The
+    opening is the whole abstract when there is nothing to list, so nothing of it is lost."""
+    pattern = ZH_SENTENCE if lang == "zh" else EN_SENTENCE
+    sentences = [s.strip() for s in pattern.findall(abstract.strip()) if s.strip()]
+    points = [s for s in sentences[1:] if not LANGUAGE_NOTE.search(s)]
+    if not points:
+        return abstract.strip(), []
+    return sentences[0], points

@@ -148,22 +148,22 @@ class Questions(ContentKind):
     required_sections = SECTIONS
     contract = Contract(sections=SECTIONS, length={"zh": (800, 4000), "en": (500, 2500)}, markers=MARKERS)
 
-    def jobs(self, conference: Conference, lang: str):
+    def jobs(self, conference: Conference, lang: str, templates=None):
         for track in conference.tracks:
-            yield Job(self.name, track.id, lang, facts=track_facts(conference, track, lang))
+            yield Job(self.name, track.id, lang, facts=track_facts(conference, track, lang, templates))
 
     def offline(self, job: Job, conference: Conference, templates) -> str:
         # The topics each abstract lists are pieces of untrusted text: read here for the offline
         # draft, never put among the facts.
         listed = {s.id: topics(tr(s.abstract, job.lang), job.lang) for s in conference.sessions
                   if s.track == job.key}
-        read = from_abstracts(conference, job.key, job.lang, job.facts["topic"])
+        read = from_abstracts(conference, job.key, job.lang, job.facts["topic"], templates)
         sessions = [{**s, "covers": read["covers"].get(s["id"], [])} for s in job.facts["sessions"]]
         return templates.render(f"offline/{self.name}.{job.lang}.md.j2", conference=conference, job=job, lang=job.lang,
                                 facts=job.facts, sessions=sessions, topics=listed)
 
-    def offline_inputs(self, job: Job, conference: Conference):
-        return offline_inputs(conference, job.key, job.lang)
+    def offline_inputs(self, job: Job, conference: Conference, templates=None):
+        return offline_inputs(conference, job.key, job.lang, templates)
 
     def pages(self, ctx: RenderContext):
         section = ctx.tr({"zh": "题库", "en": "Question bank"})

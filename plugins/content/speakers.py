@@ -17,7 +17,7 @@ class Speakers(ContentKind):
     name = "speakers"
     contract = Contract(length={"zh": (150, 300), "en": (80, 150)}, no_headings=True, mentions=_named)
 
-    def jobs(self, conference: Conference, lang: str):
+    def jobs(self, conference: Conference, lang: str, templates=None):
         for speaker in conference.speakers:
             talks = [
                 {"id": s.id, "title": tr(s.title, lang), "type": s.type.value,

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 
-from confgen.api import ContentKind, Contract, Job, Page, RenderContext, hookimpl
+from confgen.api import ContentKind, Contract, Job, Page, RenderContext, hookimpl, label
 from confgen.model import Conference, Session, tr
-from confgen_plugins.content.notes import practical, roles, topics
+from confgen_plugins.content.notes import ROLES, practical, roles, takeaways, topics
 
 
 def session_facts(conference: Conference, session: Session, lang: str) -> dict:
@@ -97,10 +97,15 @@ class Talks(ContentKind):
     def offline(self, job: Job, conference: Conference, templates) -> str:
         # The topics an abstract lists are pieces of untrusted text: read from the job's
         # untrusted abstract here, never put among the facts.
+        abstract = job.untrusted.get("abstract") or ""
+        listed = topics(abstract, job.lang)
+        # A competition's abstract lists rules, not topics: what to expect reads better as points.
+        listing = listed and job.facts.get("type") != "competition"
+        opening, points = (abstract, []) if listing else takeaways(abstract, job.lang)
         return templates.render(f"offline/{self.name}.{job.lang}.md.j2", conference=conference, job=job, lang=job.lang,
-                                facts=job.facts, topics=topics(job.untrusted.get("abstract") or "", job.lang))
+                                facts=job.facts, topics=listed, opening=opening, points=points)
 
-    def jobs(self, conference: Conference, lang: str):
+    def jobs(self, conference: Conference, lang: str, templates=None):
         for session in conference.sessions:
             yield Job(self.name, session.id, lang, facts=session_facts(conference, session, lang),
                       untrusted={"abstract": tr(session.abstract, lang)}, title=tr(session.title, lang))
@@ -119,9 +124,21 @@ class Talks(ContentKind):
             yield Page(f"talks/{session.id}.md", ctx.lang, ctx.tr(session.title), ctx.render(
                 "pages/talk.md.j2", session=session, draft=ctx.draft(self.name, session.id),
                 track=conference.track(session.track), room=conference.room(session.room),
-                speakers=[conference.speaker(i) for i in session.speakers if conference.speaker(i)],
+                people=people_by_role(conference, session, ctx.lang),
                 previous=previous, following=following, json_ld=json_ld(conference, session, ctx.lang),
             ))
+
+
+def people_by_role(conference: Conference, session: Session, lang: str) -> list[tuple[str, list]]:
+    """The session's people grouped under what they do in it ("Host", "Panelists", "Judges"), in
+    the order of ``notes.ROLES``, for the facts box."""
+    role_of = roles(conference, session)
+    groups = []
+    for role in ROLES:
+        people = [conference.speaker(i) for i in session.speakers if role_of[i] == role and conference.speaker(i)]
+        if people:
+            groups.append((label(f"role.{role}" + (".many" if len(people) > 1 else ""), lang), people))
+    return groups
 
 
 @hookimpl

@@ -12,7 +12,8 @@ one file per track, with
 - ``references``: words of the titles of ``conference.references`` the article may cite.
 
 ``tools.yaml`` describes the tools and methods an article lists when its track's abstracts name
-them. A project overrides any of it in conference.yaml, under ``extensions.topics``: a track's
+them. A project replaces a file with its own ``templates/offline/topics/<name>.yaml``, as it does
+any template, and overrides parts of one in conference.yaml, under ``extensions.topics``: a track's
 entry there is merged over the packaged file (``extensions.topics.tools`` over ``tools.yaml``), so
 a project can fit the material to its own tracks. Tracks without material of their own use
 ``DEFAULT``.
@@ -65,13 +66,22 @@ def local(value: Any, lang: str) -> Any:
     return value
 
 
-def topic(track_id: str, lang: str, conference: Conference | None = None) -> dict:
-    """The topic of a track in one language (JSON-able: it is hashed into jobs)."""
+def topic(track_id: str, lang: str, conference: Conference | None = None, templates: Any = None) -> dict:
+    """The topic of a track in one language (JSON-able: it is hashed into jobs). With the project's
+    ``templates``, its own ``templates/offline/topics/<track>.yaml`` replaces the packaged file."""
     overrides = _overrides(conference)
-    base = TOPICS.get(track_id) or ({} if track_id in overrides else TOPICS[DEFAULT])
+    base = _file(templates, track_id) or TOPICS.get(track_id)
+    if base is None:
+        base = {} if track_id in overrides else (_file(templates, DEFAULT) or TOPICS[DEFAULT])
     return local(_merge(base, overrides.get(track_id)), lang)
 
 
-def tools(lang: str, conference: Conference | None = None) -> dict[str, str]:
+def tools(lang: str, conference: Conference | None = None, templates: Any = None) -> dict[str, str]:
     """``{tool name: one-line description}`` of every tool an article may describe."""
-    return local(_merge(_packaged().get("tools", {}), _overrides(conference).get("tools")), lang)
+    base = _file(templates, "tools") or _packaged().get("tools", {})
+    return local(_merge(base, _overrides(conference).get("tools")), lang)
+
+
+def _file(templates: Any, name: str) -> dict | None:
+    """``offline/topics/<name>.yaml`` as the project's templates find it (its own file first)."""
+    return templates.data(f"offline/topics/{name}.yaml") if templates is not None else None
