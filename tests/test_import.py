@@ -74,12 +74,18 @@ def test_pretalx_import_validates_and_builds(democon):
     assert (democon / "build" / "site" / "en" / "speakers" / "brian-robinson" / "index.html").is_file()
 
 
-def test_sessionize_import(tmp_path):
-    result = confgen("import", "sessionize", DATA / "sessionize-all.json", "-o", tmp_path / "conference.yaml")
+def imported(fmt: str, source: Path, project: Path) -> tuple[Result, dict]:
+    """Import ``source`` as the project's conference.yaml, which must then validate: what the
+    import said, and the data it wrote."""
+    result = confgen("import", fmt, source, "-o", project / "conference.yaml")
     assert result.returncode == 0, result.stderr
+    assert confgen("validate", project).returncode == 0
+    return result, load_yaml((project / "conference.yaml").read_text(encoding="utf-8"))
+
+
+def test_sessionize_import(tmp_path):
+    result, data = imported("sessionize", DATA / "sessionize-all.json", tmp_path)
     assert "category 'Audience'" in result.stderr and "question" in result.stderr
-    assert confgen("validate", tmp_path).returncode == 0
-    data = load_yaml((tmp_path / "conference.yaml").read_text(encoding="utf-8"))
     sessions = {s["id"]: s for s in data["sessions"]}
     assert set(sessions) == {"512301", "512302", "512303"}
     assert sessions["512302"]["type"] == "workshop" and sessions["512302"]["language"] == "zh"
@@ -93,11 +99,8 @@ def test_sessionize_import(tmp_path):
 
 
 def test_frab_xml_import(tmp_path):
-    result = confgen("import", "frab-xml", DATA / "frab-schedule.xml", "-o", tmp_path / "conference.yaml")
-    assert result.returncode == 0, result.stderr
+    result, data = imported("frab-xml", DATA / "frab-schedule.xml", tmp_path)
     assert "['de']" in result.stderr and "video_download_url" in result.stderr
-    assert confgen("validate", tmp_path).returncode == 0
-    data = load_yaml((tmp_path / "conference.yaml").read_text(encoding="utf-8"))
     assert data["event"]["timezone"] == "Europe/Berlin"
     ids = [s["id"] for s in data["sessions"]]
     assert ids == ["AB12CD", "soldering-for-everyone", "firmware-archaeology"]
