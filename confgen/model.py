@@ -5,7 +5,8 @@ confgen's own, so plugins, the loader and every core module can depend on it.
 
 Times are local wall-clock times in ``event.timezone``; ``Conference.aware`` attaches the zone.
 Text shown to readers is ``Localized``: a plain string (the same in every language) or a mapping
-``{zh: ..., en: ...}``.
+``{zh: ..., en: ...}``. A loaded ``Conference`` carries a ``stash`` for what plugins derive from it,
+and knows its published addresses (``base_url``, ``page_url``, ``talk_url``).
 """
 
 from __future__ import annotations

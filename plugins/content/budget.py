@@ -18,6 +18,10 @@ The model (all quantities per event):
 
 The break-even point is the attendance at which the plan's revenue covers its cost, with the
 plan's ticket mix, sponsors and promotion spend held fixed.
+
+``_solve`` states the programme above line by line through highspy's modelling API. It runs once
+per loaded conference, the first time a plan is asked for (when the brief is planned), and its
+quantities are kept in ``conference.stash``; ``check`` is all that ``confgen validate`` runs.
 """
 
 from __future__ import annotations
