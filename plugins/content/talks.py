@@ -78,7 +78,7 @@ def json_ld(conference: Conference, session: Session, lang: str) -> str:
         ],
         "superEvent": {"@type": "Event", "name": tr(event.name, lang), "startDate": event.start_date.isoformat(),
                        "endDate": event.end_date.isoformat(), "location": venue,
-                       **({"url": base} if base else {})},
+                       **({"url": conference.base_url} if conference.base_url else {})},
     }
     if conference.track(session.track):
         data["about"] = tr(conference.track(session.track).name, lang)
