@@ -77,7 +77,8 @@ class ContentKind:
         """Called once per command that drafts (``generate``, ``build``, ``serve``), after the
         conference validated. Returns the jobs of this kind, one per draft file and language: those
         :meth:`jobs` gives for each of the site's languages (``confgen.LANGUAGES``), so a kind
-        implements ``jobs`` and never names a language. Each ``Job.id`` must be unique.
+        implements ``jobs`` and never names a language. Each ``Job.id`` must be unique. (A kind
+        may still override ``plan(conference)`` itself and plan every language on its own.)
         ``templates``: the project's, for a kind whose facts draw on data files beside them."""
         for lang in LANGUAGES:
             yield from self.jobs(conference, lang, templates)

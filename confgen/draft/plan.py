@@ -4,6 +4,7 @@ order."""
 from __future__ import annotations
 
 from confgen.errors import InputError, SettingsError
+from confgen.kinds import ContentKind
 from confgen.load.loader import ValidationFailed
 from confgen.types import Job
 from confgen.load.project import Project
@@ -19,7 +20,10 @@ def plan(project: Project, only: list[str] | None = None) -> list[Job]:
         if only and name not in only:
             continue
         try:
-            jobs.extend(kind.plan(project.conference, project.templates))
+            if type(kind).plan is ContentKind.plan:  # the usual kind: jobs() per language, with the templates
+                jobs.extend(kind.plan(project.conference, project.templates))
+            else:  # a kind that plans every language itself, in the older shape
+                jobs.extend(kind.plan(project.conference))
         except SettingsError as exc:  # a setting that admits no plan: named with its line, like validate's
             raise ValidationFailed([project.problem(exc.path, str(exc))]) from None
     seen: set[str] = set()
