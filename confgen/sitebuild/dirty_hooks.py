@@ -22,6 +22,7 @@ imports nothing of confgen. A clean build passes through untouched.
 from __future__ import annotations
 
 import json
+import logging
 import os
 
 from markupsafe import Markup
@@ -36,6 +37,13 @@ _state: dict = {"dirty": False}
 
 def on_startup(command, dirty):
     _state["dirty"] = dirty
+    if dirty:  # MkDocs warns that a dirty build may leave the navigation stale: a changed navigation
+        # makes confgen build the whole site, so the warning does not apply, and --strict would fail on it.
+        logging.getLogger("mkdocs.commands.build").addFilter(_not_the_dirty_warning)
+
+
+def _not_the_dirty_warning(record: logging.LogRecord) -> bool:
+    return not record.getMessage().startswith("A 'dirty' build is being performed")
 
 
 def on_files(files, config):
