@@ -100,6 +100,18 @@ class Memo:
         self._used[key] = value
         return value
 
+    def put(self, step: Callable[..., V], value: V, *args: Any) -> None:
+        """Record that ``step(*args)`` is ``value``, known without running it (a file's front matter
+        as it was just written), for this build and the next."""
+        salt = _salt(step)
+        if salt is None:
+            return
+        try:
+            marshal.dumps(value)
+        except ValueError:
+            return
+        self._used[hashlib.sha256(f"{salt}{args!r}".encode()).hexdigest()] = value
+
     def save(self) -> None:
         """Keep exactly the entries this build used; a no-op when they are those of the last build."""
         if self.path is None or self._loaded is None or self._used.keys() == self._loaded.keys():

@@ -23,6 +23,7 @@ from confgen.model import ProviderSettings
 from confgen.render.pages import Rendered, render_language, render_theme
 from confgen.sitebuild.install import install_site, staging_dir
 from confgen.sitebuild.mkdocs_processes import MkDocsProcesses
+from confgen.sitebuild.rebuild import Rebuilds
 from confgen.types import Job
 
 Note = Callable[[str], None]
@@ -72,10 +73,14 @@ def build(project_dir: Path, *, offline: bool = False, strict: bool = False, for
             summary = work.runner.run(work.jobs, listener)  # 3 draft: provider + cache + gates -> content/
         drafts = work.runner.store.load_all()
         rendered = Rendered(written=render_theme(project))
+        rebuilds = Rebuilds(project)  # a language whose setup is unchanged rebuilds only its changed pages
         for lang in LANGUAGES:  # 4 render one language, 5 and build it at once while the next renders
             config = render_language(project, drafts, lang, rendered)
-            mkdocs.start(lang, config, staging_dir(project, lang), strict)
+            mkdocs.start(lang, config, staging_dir(project, lang), strict, dirty=rebuilds.prepare(lang))
         project.memo.save()  # what rendering computed, for the next build
         mkdocs.wait()
-        site = install_site(project)  # every language built: the new sites replace the old
+        # Each staged site is whole here, dirty build or clean: a post-build step over a site's
+        # HTML (a search indexer) runs over staging_dir(project, lang) at this point.
+        with rebuilds.installing():
+            site = install_site(project)  # every language built: the new sites replace the old
     return Built(summary, work.settings, rendered, site)

@@ -61,3 +61,19 @@ def test_serves_and_rebuilds_after_edits(preview):
     draft.write_text(draft.read_text(encoding="utf-8") + "\nA line added by hand.\n", encoding="utf-8")
     wait_for(lambda: preview.builds >= 4)
     assert any("changed: content/" in line for line in preview.lines)
+
+
+def test_a_rebuild_after_an_edit_writes_only_the_pages_that_show_it(preview):
+    site = preview.root / "build" / "site"
+    before = {p: p.stat().st_mtime_ns for p in site.rglob("*.html")}
+    conference = preview.root / "conference.yaml"
+    text = conference.read_text(encoding="utf-8")
+    edited = "en: The opening of the day, and the tools we will try together."
+    conference.write_text(text.replace("en: The opening of the day and what we will explore together.", edited),
+                          encoding="utf-8")
+    wait_for(lambda: preview.builds >= 2)
+    assert "the tools we will try together" in fetch(preview.url + "en/talks/opening/")
+    after = {p: p.stat().st_mtime_ns for p in site.rglob("*.html")}
+    assert set(after) == set(before)
+    written = {str(p.relative_to(site)) for p in after if after[p] != before[p]}
+    assert written == {"en/talks/opening/index.html", "en/404.html", "zh/404.html"}

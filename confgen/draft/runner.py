@@ -34,6 +34,7 @@ from confgen.draft.prompt import build_request, template_version
 from confgen.draft.slots import Slots
 from confgen.draft.store import DraftStore
 from confgen.draft.typography import typeset
+from confgen.draft.unchanged import same_offline_draft
 from confgen.errors import ConfgenError, ProviderError
 from confgen.load.project import Project
 from confgen.model import ProviderSettings
@@ -63,7 +64,7 @@ class Runner:
         self.require_provider = require_provider
         self.concurrency = max(1, concurrency)
         self.listener = listener or (lambda outcome: None)
-        self.store = DraftStore(project.content_dir, project.memo)
+        self.store = project.drafts or DraftStore(project.content_dir, project.memo)  # read once, when checked
         self.gates = gates_for(project.plugins)
         self._stop = threading.Event()
         self.offline_drafter = OfflineDrafter(project)
@@ -179,6 +180,10 @@ class Runner:
         feedback: list[tuple[str, list[Finding]]] = []
         for _ in range(max(1, drafter.attempts)):
             text = typeset(drafter.draft(job, feedback, outcome))  # typeset before the gates see it
+            if drafter is self.offline_drafter and not self.force and same_offline_draft(existing := self.store.read(job.path), job, text):
+                outcome.needs_review = bool(existing.meta.get("needs_review"))  # the gates' verdict stands
+                self._write(job, text, OFFLINE, OFFLINE, [], outcome.needs_review, gates=existing.meta.get("gates"))
+                return outcome
             findings = self._check(job, text, model=drafter is not self.offline_drafter)
             if not errors(findings):
                 self._write(job, text, drafter.name, drafter.model, findings, False)
@@ -206,7 +211,7 @@ class Runner:
         return run_gates(ctx, self.gates, self.project.conference.gates.disabled)
 
     def _write(self, job: Job, text: str, provider: str, model: str, findings: list[Finding], needs_review: bool,
-               drafted_by: str | None = None) -> None:
+               drafted_by: str | None = None, gates: list[str] | None = None) -> None:
         meta = {
             "kind": job.kind, "key": job.key, "lang": job.lang, "provider": provider, "model": model,
             "input_hash": job.input_hash(self.version(job, provider)), "needs_review": needs_review,
@@ -214,8 +219,8 @@ class Runner:
         if drafted_by:
             meta["drafted_by"] = drafted_by
         meta["facts"] = fact_changes.snapshot(job.facts)  # to say what changed if a person edits it
-        if findings:
-            meta["gates"] = [f"{f.gate}: {f.message}" for f in findings]
+        if findings or gates:
+            meta["gates"] = gates or [f"{f.gate}: {f.message}" for f in findings]
         self.store.write(job.path, meta, text)
 
 

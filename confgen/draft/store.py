@@ -88,9 +88,21 @@ def hand_written(draft: Draft, rel_path: str) -> Draft:
     return Draft(draft.path, {"kind": kind, "key": key, "lang": lang, "hand_written": True}, draft.body)
 
 
+def meta_as_read(meta: dict[str, Any]) -> dict[str, Any]:
+    """``meta`` as parsing its serialized front matter gives it back: the keys in the written order."""
+    return {k: meta[k] for k in META_ORDER if k in meta} | {k: v for k, v in meta.items() if k not in META_ORDER}
+
+
+def _stat(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size
+
+
 def serialize(meta: dict[str, Any], body: str) -> str:
-    ordered = {k: meta[k] for k in META_ORDER if k in meta} | {k: v for k, v in meta.items() if k not in META_ORDER}
-    front = yaml.dump(ordered, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
+    front = yaml.dump(meta_as_read(meta), Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
     return f"{FENCE}{front}{FENCE}{body.strip()}\n"
 
 
@@ -102,22 +114,38 @@ class DraftStore:
         self.root = content_dir
         self.memo = memo  # parsing thousands of front matters is most of a rebuild's reading
         self._seen: dict[str, Draft] = {}
+        self._stats: dict[str, tuple[int, int] | None] = {}  # (mtime, size) of each file when it was read
 
     def read(self, rel_path: str) -> Draft | None:
         path = self.root / rel_path
+        seen = self._unchanged(path)
+        if seen is not None:
+            return seen
+        stat = _stat(path)  # before reading: a change made while it is read shows at the next look
         try:
             text = read_text(path)
         except FileNotFoundError:
             return None
         draft = self._seen[str(path)] = hand_written(parse(text, str(path), self.memo), rel_path)
+        self._stats[str(path)] = stat
         return draft
 
     def write(self, rel_path: str, meta: dict[str, Any], body: str) -> Draft:
         body = body.strip() + "\n"
         meta = {**meta, "written_hash": body_hash(body)}
-        atomic.write_text(self.root / rel_path, serialize(meta, body))
+        text = serialize(meta, body)
+        atomic.write_text(self.root / rel_path, text)
+        if self.memo is not None:  # the next run reads this front matter: it need not parse it again
+            self.memo.put(_front_matter, meta_as_read(meta), text[len(FENCE):text.index("\n" + FENCE, len(FENCE) - 1) + 1])
         draft = self._seen[str(self.root / rel_path)] = Draft(str(self.root / rel_path), meta, body)
+        self._stats[str(self.root / rel_path)] = _stat(self.root / rel_path)
         return draft
+
+    def _unchanged(self, path: Path) -> Draft | None:
+        """The draft read or written earlier in this run (the project's check reads them all), if
+        its file has not changed since."""
+        seen = self._seen.get(str(path))
+        return seen if seen is not None and self._stats.get(str(path)) == _stat(path) else None
 
     def load_all(self) -> dict[str, Draft]:
         """Every draft, by job id (``kind/key.lang``)."""
@@ -132,8 +160,12 @@ class DraftStore:
                 if not filename.endswith(".md"):
                     continue
                 path = Path(dirpath, filename)
-                draft = self._seen.get(str(path)) or hand_written(parse(read_text(path), str(path), self.memo),
-                                                                  path.relative_to(self.root).as_posix())
+                draft = self._unchanged(path)
+                if draft is None:
+                    stat = _stat(path)
+                    draft = hand_written(parse(read_text(path), str(path), self.memo), path.relative_to(self.root).as_posix())
+                    self._seen[str(path)] = draft
+                    self._stats[str(path)] = stat
                 if draft.kind and draft.lang:
                     drafts[f"{draft.kind}/{draft.key}.{draft.lang}"] = draft
         return drafts

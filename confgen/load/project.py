@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 from confgen.agenda.rules import ScheduleSettings
 from confgen.load import project_files, validate
 from confgen.errors import InputError
+from confgen.draft.store import DraftStore
 from confgen.kinds import ContentKind
 from confgen.load.loader import LineMap, Problem, ValidationFailed, load_conference, schema_problems
 from confgen.memo import Memo
@@ -30,6 +31,8 @@ class Project:
     lines: LineMap
     plugins: Plugins
     templates: Templates = field(repr=False)
+    #: The drafts as the check read them (when the project was opened with ``check``).
+    drafts: DraftStore | None = field(default=None, repr=False)
 
     @property
     def conference_file(self) -> Path:
@@ -100,7 +103,7 @@ def open_project(root: Path | str, *, check: bool = True) -> Project:
     project = Project(root, conference, lines, plugins, Templates(root / "templates", root / STATE_DIR / "templates"))
     if check:
         project_files.templates(root / "templates")
-        project_files.drafts(project.content_dir, project.memo)
+        project.drafts = project_files.drafts(project.content_dir, project.memo)
         issues = validate.check(conference) + plugins.validate(conference)
         if issues:
             problems = sorted((project.problem(path, message) for path, message in issues), key=lambda p: p.line)

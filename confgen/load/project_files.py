@@ -16,9 +16,12 @@ from confgen.memo import Memo
 FOLDERS = ("content", "build", ".confgen", "templates", "plugins")
 
 
-def drafts(content: Path, memo: Memo | None = None) -> None:
-    """Every draft reads and its front matter parses."""
-    DraftStore(content, memo).load_all()
+def drafts(content: Path, memo: Memo | None = None) -> DraftStore:
+    """Every draft reads and its front matter parses; the store that read them, so that the run
+    need not read them again."""
+    store = DraftStore(content, memo)
+    store.load_all()
+    return store
 
 
 def folders(root: Path) -> None:

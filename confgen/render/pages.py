@@ -32,6 +32,7 @@ SEARCH_SEPARATOR = {
     "en": r"[\s\-,:!=\[\]()\"`/]+|\.(?!\d)|&[lg]t;|(?=[A-Z][a-z])",
 }
 NOT_IN_NAV = ("/talks/", "/speakers/")
+DIRTY_HOOKS = Path(__file__).resolve().parents[1] / "sitebuild" / "dirty_hooks.py"
 
 
 @dataclass
@@ -139,6 +140,7 @@ def mkdocs_config(project: Project, lang: str, pages: list[Page]) -> dict:
         "extra_javascript": [],
         "nav": _nav(pages),
         "not_in_nav": "\n".join(NOT_IN_NAV),
+        "hooks": [str(DIRTY_HOOKS)],  # keeps a rebuild of only the changed pages right
     }
     return {k: v for k, v in config.items() if v is not None}
 

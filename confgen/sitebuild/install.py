@@ -40,8 +40,9 @@ def install_site(project: Project) -> Path:
 
     name = project.conference.event.name
     links = "".join(f'<li><a href="{lang}/" hreflang="{lang}">{escape(tr(name, lang))}</a></li>' for lang in LANGUAGES)
-    atomic.write_text(site / "index.html", ROOT_INDEX.format(lang=default, title=escape(tr(name, default)), links=links))
-    atomic.write_text(site / ".nojekyll", "")
+    root_index = ROOT_INDEX.format(lang=default, title=escape(tr(name, default)), links=links)
+    atomic.write_if_changed(site / "index.html", root_index.encode("utf-8"))  # unchanged files keep their mtime
+    atomic.write_if_changed(site / ".nojekyll", b"")
     return site
 
 

@@ -20,10 +20,11 @@ from confgen import LANGUAGES
 from confgen.errors import ConfgenError
 
 
-def mkdocs_args(config: Path, site_dir: Path, strict: bool = False) -> list[str]:
+def mkdocs_args(config: Path, site_dir: Path, strict: bool = False, dirty: bool = False) -> list[str]:
     # --quiet would hide from mkdocs' own count the very warnings --strict fails on.
     quiet_or_strict = "--strict" if strict else "--quiet"
-    return ["build", quiet_or_strict, "--clean", "-f", str(config), "--site-dir", str(site_dir)]
+    # --dirty: only the pages newer than their HTML (see confgen.sitebuild.rebuild).
+    return ["build", quiet_or_strict, "--dirty" if dirty else "--clean", "-f", str(config), "--site-dir", str(site_dir)]
 
 
 class MkDocsProcesses:
@@ -40,13 +41,13 @@ class MkDocsProcesses:
         self._configs: dict[str, Path] = {}
         self._closed = False
 
-    def start(self, lang: str, config: Path, site_dir: Path, strict: bool = False) -> None:
-        """Tell ``lang``'s process to build ``config`` into ``site_dir`` now; :meth:`wait` collects
-        the outcome."""
+    def start(self, lang: str, config: Path, site_dir: Path, strict: bool = False, dirty: bool = False) -> None:
+        """Tell ``lang``'s process to build ``config`` into ``site_dir`` now (``dirty``: only what
+        changed); :meth:`wait` collects the outcome."""
         process = self._processes[lang]
         self._configs[lang] = config
         try:
-            process.stdin.write(json.dumps(mkdocs_args(config, site_dir, strict)) + "\n")
+            process.stdin.write(json.dumps(mkdocs_args(config, site_dir, strict, dirty)) + "\n")
             process.stdin.flush()
         except BrokenPipeError:
             pass  # it has already ended: its status and output, read by wait(), say why

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from confgen.api import ContentKind, Contract, Job, Page, RenderContext, hookimpl, label
+from confgen.api import ContentKind, Contract, Job, Page, RenderContext, StashKey, hookimpl, label
 from confgen.model import Conference, Session, tr
 from confgen_plugins.content.notes import ROLES, practical, roles, takeaways, topics
 
@@ -40,12 +40,26 @@ def next_in_track(conference: Conference, session: Session, lang: str) -> dict |
     """The track's next session after this one starts, in any room: where a reader goes next."""
     if session.track is None or session.start is None:
         return None
-    later = sorted((s for s in conference.sessions if s.track == session.track and s.start and s.id != session.id
-                    and s.start > session.start), key=lambda s: (s.start, s.id))
-    if not later:
+    later = next((s for s in _by_start(conference).get(session.track, ()) if s.start > session.start), None)
+    if later is None:
         return None
     # Only its title: the facts gate reads a room or time in a talk's text as this session's own.
-    return {"id": later[0].id, "title": tr(later[0].title, lang)}
+    return {"id": later.id, "title": tr(later.title, lang)}
+
+
+BY_START = StashKey["dict[str, list[Session]]"]()
+
+
+def _by_start(conference: Conference) -> dict[str, list[Session]]:
+    """Each track's scheduled sessions by start (then id): asked once per session and language."""
+    return conference.stash.setdefault_by(BY_START, lambda: _sorted_by_track(conference))
+
+
+def _sorted_by_track(conference: Conference) -> dict[str, list[Session]]:
+    tracks: dict[str, list[Session]] = {}
+    for s in sorted((s for s in conference.sessions if s.track and s.start), key=lambda s: (s.start, s.id)):
+        tracks.setdefault(s.track, []).append(s)
+    return tracks
 
 
 def json_ld(conference: Conference, session: Session, lang: str) -> str:
