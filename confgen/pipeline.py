@@ -67,7 +67,7 @@ def build(project_dir: Path, *, offline: bool = False, strict: bool = False, for
     gives a context whose listener hears of every finished job. ``mkdocs``: processes the caller
     started earlier still (the ``confgen build`` command does, before importing the rest of confgen).
     ``engine``: mkdocs or zensical, overriding ``site.engine``."""
-    with mkdocs or MkDocsProcesses() as mkdocs, ExitStack() as stack:  # MkDocs loads in its own processes while we work
+    with mkdocs or MkDocsProcesses(() if engine == "zensical" else LANGUAGES) as mkdocs, ExitStack() as stack:  # MkDocs loads in its own processes while we work
         project = open_project(project_dir)  # 1 load and validate
         engine = engine or project.conference.site.engine
         builder = stack.enter_context(engines.processes(engine, mkdocs, note))
