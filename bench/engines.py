@@ -146,6 +146,8 @@ def main() -> None:
     parser.add_argument("--rooms", type=int, default=40)
     parser.add_argument("--speakers", type=int, default=600)
     parser.add_argument("--skip-reference", action="store_true")
+    parser.add_argument("--drafted", type=Path, help="a synthetic project already drafted (its content/ and "
+                        ".confgen/ are copied, so drafting 1000 sessions is not redone)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         if not args.skip_reference:
@@ -153,8 +155,11 @@ def main() -> None:
             shutil.copytree(REPO / "site", reference, ignore=shutil.ignore_patterns("build", ".confgen"))
             measure("reference site", reference, {"zh": "推理", "en": "inference"})
         synthetic = Path(tmp) / "synthetic"
-        synthetic.mkdir()
-        write(synthetic / "conference.yaml", sessions=args.sessions, rooms=args.rooms, speakers=args.speakers)
+        if args.drafted:
+            shutil.copytree(args.drafted, synthetic, ignore=shutil.ignore_patterns("build"))
+        else:
+            synthetic.mkdir()
+            write(synthetic / "conference.yaml", sessions=args.sessions, rooms=args.rooms, speakers=args.speakers)
         measure(f"synthetic {args.sessions} sessions / {args.rooms} rooms / {args.speakers} speakers", synthetic,
                 {"zh": "推理", "en": "inference"})
     print("\ntarget: first search <= 300 KB at 1000 sessions")

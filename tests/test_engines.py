@@ -87,3 +87,8 @@ def test_an_unknown_engine_is_bad_input(tmp_path):
     result = subprocess.run([sys.executable, "-m", "confgen", "validate", str(root)], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "conference.yaml:" in result.stderr and "site.engine" in result.stderr, result.stderr
+    conf.write_text(conf.read_text("utf-8").replace("  engine: hugo\n", "", 1), "utf-8")
+    result = build(root, "--engine", "hugo")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "--engine: unknown engine 'hugo'; choose one of mkdocs, zensical" in result.stderr, result.stderr
+    assert not (root / "build" / "site").exists()  # nothing half-written
