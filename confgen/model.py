@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import Enum
 from functools import cached_property
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import (
@@ -253,6 +253,9 @@ class SiteSettings(Strict):
     author: Localized | None = None
     default_language: str = "zh"
     articles_per_track: Annotated[int, Field(ge=0, le=10)] = 1
+    #: What builds the site from the rendered projects: MkDocs with Material, or Zensical (see
+    #: confgen.sitebuild.engines). ``confgen build --engine`` overrides it for one build.
+    engine: Literal["mkdocs", "zensical"] = "mkdocs"
 
 
 class ProviderSettings(Strict):

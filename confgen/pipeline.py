@@ -8,7 +8,7 @@ plan).
 from __future__ import annotations
 
 import os
-from contextlib import nullcontext
+from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, ContextManager
@@ -21,6 +21,7 @@ from confgen.draft.runner import Listener, Runner, Summary
 from confgen.load.project import Project, open_project
 from confgen.model import ProviderSettings
 from confgen.render.pages import Rendered, render_language, render_theme
+from confgen.sitebuild import engines
 from confgen.sitebuild.install import install_site, staging_dir
 from confgen.sitebuild.mkdocs_processes import MkDocsProcesses
 from confgen.sitebuild.rebuild import Rebuilds
@@ -62,25 +63,28 @@ class Built:
 
 def build(project_dir: Path, *, offline: bool = False, strict: bool = False, force: bool = False,
           note: Note | None = None, progress: Callable[[int], ContextManager[Listener]] | None = None,
-          mkdocs: MkDocsProcesses | None = None) -> Built:
+          mkdocs: MkDocsProcesses | None = None, engine: str | None = None) -> Built:
     """Draft what is missing or stale, render every page and run mkdocs build. ``progress(total)``
     gives a context whose listener hears of every finished job. ``mkdocs``: processes the caller
-    started earlier still (the ``confgen build`` command does, before importing the rest of confgen)."""
-    with mkdocs or MkDocsProcesses() as mkdocs:  # MkDocs loads in its own processes while we work
+    started earlier still (the ``confgen build`` command does, before importing the rest of confgen).
+    ``engine``: mkdocs or zensical, overriding ``site.engine``."""
+    with mkdocs or MkDocsProcesses(() if engine == "zensical" else LANGUAGES) as mkdocs, ExitStack() as stack:  # MkDocs loads in its own processes while we work
         project = open_project(project_dir)  # 1 load and validate
+        engine = engine or project.conference.site.engine
+        builder = stack.enter_context(engines.processes(engine, mkdocs, note))
         work = drafting(project, force=force, offline=offline, note=note)  # 2 plan, and choose the provider
         with progress(len(work.jobs)) if progress else nullcontext(None) as listener:
             summary = work.runner.run(work.jobs, listener)  # 3 draft: provider + cache + gates -> content/
         drafts = work.runner.store.load_all()
         rendered = Rendered(written=render_theme(project))
-        rebuilds = Rebuilds(project)  # a language whose setup is unchanged rebuilds only its changed pages
+        rebuilds = Rebuilds(project, engine)  # a language whose setup is unchanged rebuilds only its changed pages
         for lang in LANGUAGES:  # 4 render one language, 5 and build it at once while the next renders
             config = render_language(project, drafts, lang, rendered)
-            mkdocs.start(lang, config, staging_dir(project, lang), strict, dirty=rebuilds.prepare(lang))
+            builder.start(lang, config, staging_dir(project, lang), strict, dirty=rebuilds.prepare(lang))
         project.memo.save()  # what rendering computed, for the next build
-        mkdocs.wait()
-        # Each staged site is whole here, dirty build or clean: a post-build step over a site's
-        # HTML (a search indexer) runs over staging_dir(project, lang) at this point.
+        builder.wait()
+        # Each staged site is whole here, dirty build or clean, so what runs over a whole site runs now.
+        engines.after_build(engine, {lang: staging_dir(project, lang) for lang in LANGUAGES})  # 6 harden, index
         with rebuilds.installing():
             site = install_site(project)  # every language built: the new sites replace the old
     return Built(summary, work.settings, rendered, site)

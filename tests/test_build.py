@@ -105,13 +105,21 @@ def test_every_link_in_the_site_resolves(built):
             assert target.exists() or (target / "index.html").exists(), f"{page.relative_to(site)} -> {href}"
 
 
-def test_chinese_search_index_is_segmented_with_a_separator_that_splits_it(built):
-    index = json.loads((built / "build" / "site" / "zh" / "search" / "search_index.json").read_text("utf-8"))
-    assert "\\u200b" in index["config"]["separator"]
-    texts = " ".join(doc["text"] for doc in index["docs"])
-    assert "\u200b" in texts, "jieba segmentation did not run"
-    en = json.loads((built / "build" / "site" / "en" / "search" / "search_index.json").read_text("utf-8"))
-    assert "\\u200b" not in en["config"]["separator"]
+def test_search_index_per_language_with_filters_and_no_chrome(built):
+    from search_ui import fragments
+
+    site = built / "build" / "site"
+    assert not (site / "zh" / "search" / "search_index.json").exists()  # no lunr index for every page to load
+    for lang in ("zh", "en"):
+        entry = json.loads((site / lang / "pagefind" / "pagefind-entry.json").read_text("utf-8"))
+        assert list(entry["languages"]) == [lang]
+        records = {r["url"]: r for r in fragments(site / lang)}
+        assert not [u for u in records if u.startswith(("/brief/", "/search/", "/my-schedule/"))], sorted(records)
+        talk = records["/talks/s09/"]
+        assert len(talk["filters"]) == 4 and all(len(v) == 1 for v in talk["filters"].values()), talk["filters"]
+        # Only the article is indexed: the navigation tabs and the footer are not in the text.
+        assert ("议程" if lang == "zh" else "Agenda") not in talk["content"].split(".")[0]
+        assert "Made with" not in talk["content"] and "Material for MkDocs" not in talk["content"]
 
 
 def test_offline_drafts_say_so_on_the_page(built):

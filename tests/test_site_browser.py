@@ -21,6 +21,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from browser import chrome, requested_urls, serve, set_viewport
 from helpers import REFERENCE_SITE
+from search_ui import READ_RESULTS, search
 
 pytestmark = pytest.mark.browser
 
@@ -173,22 +174,54 @@ def test_language_switch_lands_on_the_same_talk(fresh, base_url):
 
 
 @pytest.mark.parametrize(("lang", "query", "expected"), [
-    ("zh", "函数调用", "talks/s09/"), ("en", "PagedAttention", "talks/"),
+    ("zh", "函数", "talks/s09/"),  # a two-character word
+    ("zh", "张伟", "speakers/zhang-wei/"),  # a speaker's name
+    ("zh", "调用", "talks/s09/"),  # a term inside a longer word (函数调用)
+    ("en", "PagedAttention", "talks/"), ("en", "function calling", "talks/s09/"),
 ])
 def test_search_finds_words(fresh, base_url, lang, query, expected):
-    fresh.get(base_url + f"{lang}/")
-    fresh.find_element(By.CSS_SELECTOR, "label.md-search__icon, .md-search__input").click()
-    box = wait(fresh, EC.element_to_be_clickable((By.CSS_SELECTOR, "input.md-search__input")))
-    box.send_keys(query)
-    # The result list is re-rendered as the search runs: read the links in one script call, so no
-    # element can go stale between finding it and reading it.
-    read = "return [...document.querySelectorAll('.md-search-result__item a')].map(a => a.href)"
-    try:
-        wait(fresh, lambda d: any(expected in h for h in d.execute_script(read)), timeout=20)
-    finally:
-        hrefs = fresh.execute_script(read)
+    hrefs = search(fresh, base_url, lang, query, expected)
     assert any(expected in h for h in hrefs), hrefs
-    assert csp_violations(fresh) == []  # search (its worker and index) runs under the policy
+    assert all(h.startswith(base_url + lang + "/") for h in hrefs), hrefs
+    assert csp_violations(fresh) == []  # Pagefind's scripts and WebAssembly run under the policy
+
+
+def test_search_loads_only_on_its_page_and_filters_talks(fresh, base_url):
+    fresh.get(base_url + "en/talks/s09/")
+    assert not [u for u in requested_urls(fresh) if "/pagefind/" in u]  # other pages load no index
+    search(fresh, base_url, "en", "inference", "talks/")
+    # Index chunks are fetched by Pagefind's worker, out of this log: bench/search.py counts them.
+    assert any(u.endswith("/en/pagefind/pagefind.js") for u in requested_urls(fresh))
+    # The interface lists the four facets; a filter narrows a query to talks of that day, room, track or type.
+    names = fresh.execute_script("return [...document.querySelectorAll('.pagefind-ui__filter-name')].map(e => e.textContent.trim())")
+    assert set(names) == {"Day", "Room", "Track", "Type"}, names
+    found = fresh.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        import(arguments[0]).then(async pagefind => {
+          const all = await pagefind.search("inference");
+          const some = await pagefind.search("inference", {filters: {Type: "Talk", Room: "Main Hall (Stellar Hall)"}});
+          done({all: all.results.length, some: await Promise.all(some.results.map(r => r.data().then(d => [d.url, d.filters])))});
+        }).catch(e => done(String(e)));""", base_url + "en/pagefind/pagefind.js")
+    assert 0 < len(found["some"]) < found["all"], found
+    for url, filters in found["some"]:
+        assert "/talks/" in url and filters["Type"] == ["Talk"] and filters["Room"][0].startswith("Main Hall"), (url, filters)
+    assert csp_violations(fresh) == []
+
+
+def test_search_works_offline_after_a_first_visit(fresh, base_url):
+    search(fresh, base_url, "zh", "推理", "talks/")  # the worker installs, precaching the search files
+    wait(fresh, lambda d: d.execute_script("return !!(navigator.serviceWorker && navigator.serviceWorker.controller)")
+         or d.refresh() or False, 20)
+    search(fresh, base_url, "zh", "推理", "talks/")  # chunks of this query now pass through the worker
+    fresh.execute_cdp_cmd("Network.enable", {})
+    fresh.execute_cdp_cmd("Network.emulateNetworkConditions",
+                          {"offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
+    try:
+        hrefs = search(fresh, base_url, "zh", "推理", "talks/")
+        assert any("/zh/talks/" in h for h in hrefs), hrefs
+    finally:
+        fresh.execute_cdp_cmd("Network.emulateNetworkConditions",
+                              {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
 
 
 def test_talk_page_facts_calendar_and_json_ld(fresh, base_url, built_site):

@@ -25,4 +25,6 @@ def main() -> None:
 
 
 def _builds_a_site(args: list[str]) -> bool:
-    return bool(args) and args[0] == "build" and "--help" not in args
+    # A build that names Zensical on its command line starts no MkDocs.
+    return bool(args) and args[0] == "build" and "--help" not in args and "--engine=zensical" not in args \
+        and not any(a == "--engine" and b == "zensical" for a, b in zip(args, args[1:]))

@@ -85,11 +85,12 @@ def build(
     offline: Annotated[bool, typer.Option("--offline", help="Draft anything missing with the offline drafter.")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Fail on any MkDocs warning.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Redraft even up-to-date and hand-edited drafts.")] = False,
+    engine: Annotated[Optional[str], typer.Option("--engine", help="mkdocs or zensical (default: site.engine, else mkdocs).")] = None,
 ) -> None:
     """Draft what is missing (cached), render the pages and run mkdocs build into build/site."""
     note = lambda message: err.print(message, markup=False)  # noqa: E731
     built = pipeline.build(project_dir, offline=offline, strict=strict, force=force, note=note, progress=drafting_progress,
-                           mkdocs=ctx.obj)
+                           mkdocs=ctx.obj, engine=engine)
     print_summary(built.summary, built.settings.price_per_1k_input, built.settings.price_per_1k_output)
     out.print(f"built {built.rendered.page_count} pages into {built.site}", markup=False)
     _fail_if_any(built.summary)

@@ -45,13 +45,18 @@ HOOK_LINE = re.compile(rb"^- '?(.+?\.py)'?$", re.M)
 class Rebuilds:
     """Which languages of one build can be dirty builds, and the record of what was installed."""
 
-    def __init__(self, project: Project):
+    def __init__(self, project: Project, engine: str = "mkdocs"):
         self.project = project
-        self._stamps: dict[str, str] = {}
+        self.engine = engine
+        self._stamps: dict[str, str | None] = {}
 
     def prepare(self, lang: str) -> bool:
         """Once ``lang``'s project is rendered: True when its staging folder is now a copy of the
-        live site ready for ``mkdocs build --dirty``; False for a clean build."""
+        live site ready for ``mkdocs build --dirty``; False for a clean build. Only MkDocs builds
+        are dirty: a site another engine built is never the base of one."""
+        if self.engine != "mkdocs":
+            self._stamps[lang] = None
+            return False
         stamp = self._stamps[lang] = setup_stamp(self.project, lang)
         state = _read(self._state_file(lang))
         live = self.project.build_dir / "site" / lang
@@ -76,6 +81,8 @@ class Rebuilds:
             self._state_file(lang).unlink(missing_ok=True)
         yield
         for lang, stamp in self._stamps.items():
+            if stamp is None:
+                continue
             data = json.dumps({"stamp": stamp, "docs": sorted(docs(self.project, lang))}, ensure_ascii=False)
             try:
                 atomic.write_text(self._state_file(lang), data)

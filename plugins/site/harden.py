@@ -140,9 +140,17 @@ def script_hashes(html: str) -> list[str]:
     return sorted(set(found))
 
 
-def with_policy(output: str, content: str = "") -> str:
+#: Pages that may compile WebAssembly: the search page, where Pagefind's search core is a .wasm
+#: module (confgen_plugins.site.search). 'wasm-unsafe-eval' lets a page compile WebAssembly that
+#: its allowed scripts fetch; it allows no ``eval`` of JavaScript and no script from anywhere else,
+#: and every other page keeps the policy without it.
+WASM_PAGES = frozenset({"search/"})
+
+
+def with_policy(output: str, content: str = "", url: str = "") -> str:
     theme = output.replace(content, "") if content else output
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{POLICY.format(hashes=" ".join(script_hashes(theme)))}">'
+    hashes = " ".join(script_hashes(theme) + (["'wasm-unsafe-eval'"] if url in WASM_PAGES else []))
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{POLICY.format(hashes=hashes)}">'
     return HEAD.sub(lambda m: m.group(0) + "\n    " + meta, output, count=1)
 
 
@@ -168,7 +176,7 @@ def on_page_content(html, page, config, files):
 
 
 def on_post_page(output, page, config):
-    return with_policy(output, page.content or "")
+    return with_policy(output, page.content or "", page.url)
 
 
 def on_post_template(output_content, template_name, config):

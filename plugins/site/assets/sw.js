@@ -42,7 +42,10 @@ self.addEventListener("fetch", function (event) {
         });
       });
     }
-    return cache.match(request).then(function (cached) {
+    // Pagefind asks for its entry file with a new ?ts= each time, to get past HTTP caches: offline,
+    // the copy precached (or last fetched) is the one to give.
+    var entry = /\/pagefind\/pagefind-entry\.json$/.test(new URL(request.url).pathname);
+    return cache.match(request, { ignoreSearch: entry }).then(function (cached) {
       var network = fromNetwork(request, cache);
       if (cached) { network.catch(function () {}); return cached; }
       return network;

@@ -1,0 +1,32 @@
+"""Search by Pagefind instead of Material's lunr index: a search page in each language, the header's
+link to it, and the theme's own search plugin removed from every mkdocs.yml. The index itself is
+made after the build (confgen.sitebuild.pagefind_index), from the site either engine built."""
+
+from __future__ import annotations
+
+from confgen.api import ContentKind, Page, RenderContext, hookimpl
+from confgen.model import Conference
+
+SEARCH_PAGE = "search.md"
+
+
+class Search(ContentKind):
+    name = "search"
+
+    def pages(self, ctx: RenderContext):
+        hint = ctx.tr({"zh": "搜索演讲、讲者和页面（需要 JavaScript）。", "en": "Search talks, speakers and pages (needs JavaScript)."})
+        yield Page(SEARCH_PAGE, ctx.lang, ctx.tr({"zh": "搜索", "en": "Search"}),
+                   f'<div id="cg-search" class="cg-search" role="search"><p>{hint}</p></div>\n')
+
+
+@hookimpl
+def confgen_mkdocs_config(conference: Conference, lang: str, config: dict) -> None:
+    plugins = config.get("plugins") or []
+    config["plugins"] = [p for p in plugins if not (p == "search" or (isinstance(p, dict) and "search" in p))]
+    config.setdefault("extra_javascript", []).append("assets/confgen/search.js")
+    config["not_in_nav"] = (config.get("not_in_nav") or "") + "\n/" + SEARCH_PAGE
+
+
+@hookimpl
+def confgen_content_kinds():
+    return [Search()]
