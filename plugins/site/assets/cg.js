@@ -306,8 +306,10 @@
     if (blobUrl) URL.revokeObjectURL(blobUrl);
     blobUrl = URL.createObjectURL(new Blob([myIcs()], { type: "text/calendar;charset=utf-8" }));
     if (link) {
-      link.href = blobUrl;
+      // With nothing starred there is nothing to download: no address, so it cannot be followed.
+      if (stars.length) link.href = blobUrl; else link.removeAttribute("href");
       link.setAttribute("aria-disabled", stars.length ? "false" : "true");
+      link.classList.toggle("cg-disabled", !stars.length);
     }
     if (!stars.length) {
       var empty = document.createElement("p");
@@ -323,7 +325,9 @@
       var day = s.start.slice(0, 10);
       if (day !== lastDay) {
         var h = document.createElement("h2");
-        h.textContent = day;
+        // The day as the rest of the site writes it (the page lists each day's label).
+        var labelNode = document.querySelector('.cg-day-labels [data-day="' + day + '"]');
+        h.textContent = labelNode ? labelNode.textContent : day;
         list.appendChild(h);
         ul = document.createElement("ul");
         ul.className = "cg-list";
