@@ -42,8 +42,8 @@ def initials(name: str, wide_chars: int = 1) -> str:
     wide = [ch for ch in name if _wide(ch) and ch.isalnum()]
     if wide:
         return "".join(wide[:wide_chars])
-    words = [w for w in name.replace("-", " ").split() if w[0].isalnum()]
-    return "".join(w[0] for w in words[:2]).upper() or "?"
+    words = ["".join(ch for ch in w if ch.isalnum()) for w in name.replace("-", " ").split()]
+    return "".join(w[0] for w in words if w)[:2].upper() or "?"
 
 
 def avatar_svg(name: str, key: str, wide_chars: int = 1) -> bytes:
