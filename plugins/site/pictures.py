@@ -82,11 +82,14 @@ def logo_png(data: bytes) -> bytes:
 
 
 def _read(ctx: RenderContext, name: str) -> bytes:
-    from confgen.load.pictures import resolve
-
+    """The picture's bytes; the project checked when it opened that the file is inside it."""
     if ctx.root is None:
         raise ValueError(f"cannot read the picture {name!r}: no project folder at hand")
-    return resolve(ctx.root, name).read_bytes()
+    root = ctx.root.resolve()
+    path = (root / name).resolve()
+    if not path.is_relative_to(root):
+        raise ValueError(f"the picture {name!r} is outside the project folder")
+    return path.read_bytes()
 
 
 class Pictures(ContentKind):
