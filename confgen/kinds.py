@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Iterable, Protocol
 
 from confgen.contract import Contract
@@ -40,6 +41,8 @@ class RenderContext:
     drafts: dict[str, Draft]  # by Job.id
     #: Keeps the results of costly pure steps from one build to the next (see confgen.memo).
     memo: Memo = field(default_factory=Memo)
+    #: The project folder, where the pictures ``conference.yaml`` names are (None: no files at hand).
+    root: Path | None = None
 
     def draft(self, kind: str, key: str) -> Draft | None:
         return self.drafts.get(f"{kind}/{key}.{self.lang}")

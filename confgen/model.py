@@ -42,6 +42,11 @@ def tr(value: dict[str, str] | str | None, lang: str) -> str:
     return value.get(lang) or next(iter(value.values()), "")
 
 
+#: A picture (a speaker's photo, a sponsor's logo): an image file, relative to the project folder;
+#: checked when the project opens (confgen.load.pictures).
+ImagePath = Annotated[str, Field(min_length=1, max_length=MAX_LINE, pattern=r"^[^\n\r]*$")]
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -147,6 +152,7 @@ class Speaker(Strict):
     bio: Localized | None = None  # untrusted: written by the speaker
     links: list[Link] = []
     available: list[Window] = []  # empty: available for the whole event
+    photo: ImagePath | None = None
 
 
 class Session(Strict):
@@ -207,6 +213,7 @@ class Sponsor(Strict):
     tier: SponsorTier
     url: Url | None = None
     description: Localized | None = None
+    logo: ImagePath | None = None
 
 
 class Ticket(Strict):

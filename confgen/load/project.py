@@ -10,7 +10,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from confgen.agenda.rules import ScheduleSettings
-from confgen.load import project_files, validate
+from confgen.load import pictures, project_files, validate
 from confgen.errors import InputError
 from confgen.draft.store import DraftStore
 from confgen.kinds import ContentKind
@@ -104,7 +104,7 @@ def open_project(root: Path | str, *, check: bool = True) -> Project:
     if check:
         project_files.templates(root / "templates")
         project.drafts = project_files.drafts(project.content_dir, project.memo)
-        issues = validate.check(conference) + plugins.validate(conference)
+        issues = validate.check(conference) + plugins.validate(conference) + pictures.check(conference, root)
         if issues:
             problems = sorted((project.problem(path, message) for path, message in issues), key=lambda p: p.line)
             raise ValidationFailed(problems)

@@ -66,7 +66,7 @@ def render_language(project: Project, drafts: dict[str, Draft], lang: str, resul
     """Write ``lang``'s MkDocs project (its pages and its ``mkdocs.yml``), add its pages to
     ``result``, and return the path of its ``mkdocs.yml``, complete and ready to build."""
     out = project.build_dir
-    ctx = RenderContext(project.conference, lang, project.templates, drafts, project.memo)
+    ctx = RenderContext(project.conference, lang, project.templates, drafts, project.memo, project.root)
     pages: list[Page] = []
     files: dict[str, bytes] = {}
     for kind in project.kinds.values():

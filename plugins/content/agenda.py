@@ -60,15 +60,37 @@ def grid_rows(sessions: list[Session], rooms: list, breaks: list, lang: str) -> 
     return rows
 
 
-def filters(conference: Conference, sessions: list[Session], lang: str) -> list[dict]:
+def filters(conference: Conference, sessions: list[Session], lang: str, day: dt.date | None = None) -> list[dict]:
     """The choices offered by the filter bar: only values that occur in ``sessions``. An option is
-    ``(value, text)``; an empty text means the template's own label for the value."""
+    ``(value, text)``; an empty text means the template's own label for the value. On a day's page
+    (``day`` given) the day filter goes to another day's page instead of hiding sessions."""
     tracks = [t for t in conference.tracks if any(s.track == t.id for s in sessions)]
+    rooms = [r for r in conference.rooms if any(s.room == r.id for s in sessions)]
+    days = [(n, d) for n, d in enumerate(conference.event.days, start=1) if day or any(s.start.date() == d for s in sessions)]
     return [
+        {"name": "day", "options": [(d.isoformat(), d) for _, d in days], "selected": day.isoformat() if day else "",
+         "pages": {d.isoformat(): f"../day-{n}/" for n, d in days} if day else {}},
+        {"name": "room", "options": [(r.id, tr(r.name, lang)) for r in rooms]},
         {"name": "track", "options": [(t.id, tr(t.name, lang)) for t in tracks]},
         {"name": "type", "options": [(v, "") for v in TYPES if any(s.type.value == v for s in sessions)]},
         {"name": "level", "options": [(v, "") for v in LEVELS if any(s.level.value == v for s in sessions)]},
     ]
+
+
+def time_slots(sessions: list[Session], rooms: list, breaks: list, lang: str) -> list[dict]:
+    """The day as a list by start time (what a phone shows, and any screen at a scale no grid
+    fits): each slot's sessions in room order, and the breaks between them."""
+    order = {r.id: i for i, r in enumerate(rooms)}
+    starts = sorted({s.start for s in sessions} | {b.start for b in breaks})
+    return [{"start": start,
+             "sessions": sorted((s for s in sessions if s.start == start), key=lambda s: order.get(s.room, len(order))),
+             "breaks": [tr(b.title, lang) for b in breaks if b.start == start]}
+            for start in starts]
+
+
+#: More rooms than this and the day is shown as a list by time slot on every screen: a grid of
+#: FOSDEM's 41 rooms fits none.
+GRID_MAX_ROOMS = 8
 
 
 class Agenda(ContentKind):
@@ -102,7 +124,8 @@ class Agenda(ContentKind):
             yield Page(f"agenda/day-{number}.md", ctx.lang, title, ctx.render(
                 "pages/agenda_day.md.j2", day=day, number=number, title=title, rooms=rooms,
                 rows=grid_rows(sessions, rooms, breaks, ctx.lang), sessions=sessions, breaks=breaks,
-                filters=filters(conference, sessions, ctx.lang), aware=conference.aware,
+                filters=filters(conference, sessions, ctx.lang, day), aware=conference.aware,
+                slots=time_slots(sessions, rooms, breaks, ctx.lang), grid=len(rooms) <= GRID_MAX_ROOMS,
                 day_start=day_start.isoformat(), day_end=(day_start + dt.timedelta(days=1)).isoformat(),
                 other_days=[(n, d) for n, d in enumerate(days, start=1) if n != number],
                 draft=ctx.draft(self.name, f"day-{number}"),

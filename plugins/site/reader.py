@@ -63,7 +63,7 @@ def inline_json(data) -> str:
 
 
 def precache_pages(conference: Conference) -> list[str]:
-    pages = ["./", "my-schedule/", "agenda/rooms/", "speakers/"]
+    pages = ["./", "my-schedule/", "agenda/rooms/", "speakers/", "venue/", "faq/"]
     pages += [f"agenda/day-{n}/" for n in range(1, len(conference.event.days) + 1)]
     pages += [f"talks/{s.id}/" for s in conference.scheduled_sessions()]
     pages += [f"speakers/{s.id}/" for s in conference.speakers]
@@ -72,6 +72,8 @@ def precache_pages(conference: Conference) -> list[str]:
 
 def service_worker(conference: Conference, lang: str, assets: dict[str, bytes]) -> bytes:
     core = [f"{ASSET_ROOT}/{name}" for name in ("cg.js", "cg.css")]
+    # The pictures the agenda's pages show (photos or drawn avatars), so they are there offline too.
+    core += [f"assets/pictures/speakers/{p.id}.{'jpg' if p.photo else 'svg'}" for p in conference.speakers]
     pages = precache_pages(conference)
     version = stable_hash(pages, {k: stable_hash(v.hex()) for k, v in assets.items() if k in ("cg.js", "cg.css", "sw.js")}, lang)
     template = assets["sw.js"].decode()

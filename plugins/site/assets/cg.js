@@ -104,25 +104,53 @@
   });
 
   /* ---- Filters ---- */
+  // Every filtered view keeps what matches in sight: grid columns (rooms) and rows (time slots)
+  // with no match fold away, so do slots of the list and rooms of the by-room page, and when
+  // nothing matches an empty state says so and offers to clear the filters.
+  function setHidden(node, hide) { if (node.hidden !== hide) node.hidden = hide; }
+  function foldGrid(grid, active) {
+    var rooms = {};
+    grid.querySelectorAll("[data-cg-item]").forEach(function (item) {
+      if (!item.hidden) rooms[item.dataset.room] = true;
+    });
+    grid.querySelectorAll("[data-col]").forEach(function (cell) { setHidden(cell, active && !rooms[cell.dataset.col]); });
+    grid.querySelectorAll("tbody tr").forEach(function (row) {
+      var shows = row.querySelector("[data-cg-item]:not([hidden])");
+      setHidden(row, active && !shows);
+    });
+    grid.classList.toggle("cg-folded", active);
+  }
+  function foldGroups(selector, active) {
+    document.querySelectorAll(selector).forEach(function (group) {
+      setHidden(group, active && !group.querySelector("[data-cg-item]:not([hidden])"));
+    });
+  }
   function applyFilters() {
     document.querySelectorAll("form.cg-filters").forEach(function (form) {
       var wanted = {};
-      form.querySelectorAll("select[data-filter]").forEach(function (select) { wanted[select.dataset.filter] = select.value; });
+      form.querySelectorAll("select[data-filter]:not([data-navigate])").forEach(function (select) { wanted[select.dataset.filter] = select.value; });
       var starredOnly = form.querySelector("input[data-filter=starred]");
       starredOnly = starredOnly && starredOnly.checked;
       var stars = readStars();
       var items = document.querySelectorAll("[data-cg-item]");
-      var shown = 0;
+      var shown = {}, all = {};
       items.forEach(function (item) {
         var ok = Object.keys(wanted).every(function (key) { return !wanted[key] || item.dataset[key] === wanted[key]; });
         if (starredOnly && stars.indexOf(item.dataset.session) < 0) ok = false;
         item.hidden = !ok;
         item.classList.toggle("cg-filtered-out", !ok);
-        if (ok) shown++;
+        all[item.dataset.session] = true;
+        if (ok) shown[item.dataset.session] = true;
       });
-      var output = form.querySelector(".cg-count");
       var active = Object.keys(wanted).some(function (k) { return wanted[k]; }) || starredOnly;
-      if (output) output.textContent = active ? (S.shown || "{n} / {total}").replace("{n}", shown).replace("{total}", items.length) : "";
+      var n = Object.keys(shown).length, total = Object.keys(all).length;
+      document.querySelectorAll("table.cg-grid").forEach(function (grid) { foldGrid(grid, active); });
+      foldGroups(".cg-slot", active);
+      foldGroups(".cg-room", active);
+      document.querySelectorAll(".cg-empty-state").forEach(function (p) { setHidden(p, !(active && n === 0)); });
+      document.querySelectorAll(".cg-day").forEach(function (day) { setHidden(day, active && n === 0); });
+      var output = form.querySelector(".cg-count");
+      if (output) output.textContent = active ? (S.shown || "{n} / {total}").replace("{n}", n).replace("{total}", total) : "";
       var state = new URLSearchParams();
       Object.keys(wanted).forEach(function (k) { if (wanted[k]) state.set(k, wanted[k]); });
       if (starredOnly) state.set("starred", "1");
@@ -139,14 +167,29 @@
     var state = new URLSearchParams(location.hash.slice(1));
     forms.forEach(function (form) {
       form.querySelectorAll("[data-filter]").forEach(function (control) {
+        if (control.hasAttribute("data-navigate")) {
+          // The day on a day's page: open that day's page, the other filters kept.
+          control.addEventListener("change", function () {
+            var option = control.options[control.selectedIndex];
+            if (option && option.dataset.href) location.href = new URL(option.dataset.href, location.href).pathname + location.hash;
+          });
+          return;
+        }
         var value = state.get(control.dataset.filter);
         if (control.type === "checkbox") control.checked = value === "1";
         else if (value && control.querySelector('option[value="' + CSS.escape(value) + '"]')) control.value = value;
         control.addEventListener("change", applyFilters);
       });
-      form.addEventListener("reset", function () { setTimeout(applyFilters, 0); });
+      form.addEventListener("reset", function () {
+        // The day on a day's page is where the reader is, not a filter to clear.
+        var day = form.querySelector("select[data-navigate] option[selected]");
+        setTimeout(function () { if (day) day.selected = true; applyFilters(); }, 0);
+      });
       // Filters act as they change; the form is never sent (no inline handler: the CSP forbids them).
       form.addEventListener("submit", function (event) { event.preventDefault(); });
+    });
+    document.querySelectorAll(".cg-empty-state .cg-clear").forEach(function (button) {
+      button.addEventListener("click", function () { forms.forEach(function (form) { form.reset(); }); });
     });
     applyFilters();
   }
@@ -172,7 +215,7 @@
       if (start > t && (upcoming === null || start < upcoming)) upcoming = start;
     });
     var next = [];
-    var region = document.querySelector(".cg-agenda[data-day-start]");
+    var region = document.querySelector("[data-day-start]");
     var dayStart = region ? Date.parse(region.dataset.dayStart) : -Infinity;
     var dayEnd = region ? Date.parse(region.dataset.dayEnd) : Infinity;
     var inDay = t >= dayStart && t < dayEnd;
@@ -186,6 +229,17 @@
       box.hidden = false;
       box.textContent = "";
       function line(label, list) {
+        // The grid and the list by time slot show the same session: name it once, and lead to
+        // the copy the reader can see.
+        var seen = {};
+        list = list.filter(function (item) {
+          if (seen[item.dataset.session]) return false;
+          seen[item.dataset.session] = true;
+          return true;
+        }).map(function (item) {
+          var twins = document.querySelectorAll('[data-cg-item][data-session="' + CSS.escape(item.dataset.session) + '"]');
+          return Array.prototype.filter.call(twins, function (x) { return x.offsetParent !== null; })[0] || item;
+        });
         if (!list.length) return;
         var p = document.createElement("span");
         p.className = "cg-nownext-line";
@@ -252,8 +306,10 @@
     if (blobUrl) URL.revokeObjectURL(blobUrl);
     blobUrl = URL.createObjectURL(new Blob([myIcs()], { type: "text/calendar;charset=utf-8" }));
     if (link) {
-      link.href = blobUrl;
+      // With nothing starred there is nothing to download: no address, so it cannot be followed.
+      if (stars.length) link.href = blobUrl; else link.removeAttribute("href");
       link.setAttribute("aria-disabled", stars.length ? "false" : "true");
+      link.classList.toggle("cg-disabled", !stars.length);
     }
     if (!stars.length) {
       var empty = document.createElement("p");
@@ -269,7 +325,9 @@
       var day = s.start.slice(0, 10);
       if (day !== lastDay) {
         var h = document.createElement("h2");
-        h.textContent = day;
+        // The day as the rest of the site writes it (the page lists each day's label).
+        var labelNode = document.querySelector('.cg-day-labels [data-day="' + day + '"]');
+        h.textContent = labelNode ? labelNode.textContent : day;
         list.appendChild(h);
         ul = document.createElement("ul");
         ul.className = "cg-list";
