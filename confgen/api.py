@@ -28,6 +28,7 @@ from confgen.types import (
     GateContext,
     Importer,
     Job,
+    OrganizerPage,
     Page,
     Provider,
     ProviderFactory,
@@ -41,7 +42,7 @@ __all__ = [
     # errors
     "ConfgenError", "InputError", "ProviderError",
     # content kinds and rendering
-    "ContentKind", "Contract", "Marker", "Mention", "RenderContext", "TemplateRenderer", "Page", "Asset", "Draft", "Job",
+    "ContentKind", "Contract", "Marker", "Mention", "RenderContext", "TemplateRenderer", "Page", "OrganizerPage", "Asset", "Draft", "Job",
     "Memo", "pure",
     # prose
     "typeset", "format_prose", "prose_runs",
