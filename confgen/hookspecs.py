@@ -129,7 +129,6 @@ def confgen_mkdocs_config(conference: "Conference", lang: str, config: dict) -> 
     add Markdown extensions, extra JavaScript or CSS, theme features."""
 
 
-
 @hookspec
 def confgen_page_meta(conference: "Conference", lang: str, page: "Page", sources: list["Draft"]) -> dict | None:
     """Return front matter to add to one page (``None`` for none), called for every page of every

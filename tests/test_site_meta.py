@@ -125,11 +125,11 @@ def test_every_page_links_itself_in_each_language_and_a_default(built):
                 assert (target / "index.html").exists() or target.is_file(), (page, href)
 
 
-def test_the_root_page_lists_every_language_and_falls_back_without_scripts(built):
+def test_the_root_page_links_every_language_for_readers_without_scripts(built):
     root, _ = built
     page = html(root / "build" / "site" / "index.html")
-    assert sorted(page.xpath("//body//a/@href")) == ["en/", "zh/", "zh/"]
-    assert page.xpath("//noscript/meta[@http-equiv='refresh']/@content") == ["0; url=zh/"]
+    assert page.xpath("//body/p/a/@href") == ["zh/"]  # the default language first
+    assert sorted(page.xpath("//body//li/a/@href")) == ["en/", "zh/"]
     links = {l.get("hreflang"): l.get("href") for l in page.xpath("//head/link[@rel='alternate']")}
     assert links == {"zh": "zh/", "en": "en/", "x-default": "./"}
 
@@ -149,6 +149,23 @@ def test_root_sends_the_browser_to_its_reader_s_language(built, chrome_driver, l
             time.sleep(0.1)
         assert chrome_driver.current_url == base + lands
         assert not [e for e in chrome_driver.get_log("browser") if "Content Security Policy" in e["message"]]
+
+
+@pytest.mark.browser
+def test_with_scripts_off_root_stays_and_its_links_lead_to_each_language(built, chrome_driver):
+    from selenium.webdriver.common.by import By
+
+    root, _ = built
+    with serve(root / "build" / "site") as base:
+        chrome_driver.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
+        try:
+            chrome_driver.get(base)
+            time.sleep(1)
+            assert chrome_driver.current_url == base
+            chrome_driver.find_element(By.CSS_SELECTOR, "li a[hreflang=en]").click()
+            assert chrome_driver.current_url == base + "en/"
+        finally:
+            chrome_driver.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,8 @@
 """The site's root page, ``/``: it sends a reader to the language their browser asks for
-(``navigator.languages``), else to the default language, and it lists every language as a plain link,
-so that it works with scripts off (where ``<noscript>`` refreshes to the default language).
+(``navigator.languages``), else to the default language, and it shows every language as a plain
+link, which is all a reader with scripts off needs. (No ``<meta http-equiv=refresh>`` to the default
+language for them: a refresh fires once the page has loaded and could cut off the script's choice,
+and ``<noscript>`` is an element the pages never carry.)
 
 The one inline script is allowed by its SHA-256 in the page's Content-Security-Policy, like the
 theme's scripts on the other pages; it reads nothing but the browser's language list.
@@ -28,7 +30,6 @@ PAGE = """<!doctype html>
 <title>{title}</title>
 {alternates}
 <script>{script}</script>
-<noscript><meta http-equiv="refresh" content="0; url={lang}/"></noscript>
 </head><body><p><a href="{lang}/">{title}</a></p>
 <ul>{links}</ul></body></html>
 """
