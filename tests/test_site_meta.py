@@ -89,7 +89,7 @@ def test_budget_figures_appear_nowhere_in_the_public_site(built):
 def test_the_brief_is_written_for_organizers_and_the_build_says_where(built):
     root, result = built
     figures = budget_figures(root)
-    for lang, heading in (("zh", "净收入"), ("en", "Net revenue")):
+    for lang, heading, drafter in (("zh", "净收入", "离线起草器"), ("en", "Net revenue", "offline drafter")):
         folder = root / "build" / "organizer" / lang
         assert f"for organizers only, not published: {folder}" in result.stdout
         markdown = (folder / "brief.md").read_text("utf-8")
@@ -98,6 +98,7 @@ def test_the_brief_is_written_for_organizers_and_the_build_says_where(built):
         for figure in figures[lang][::2]:  # as the tables write them: 2,044,580
             assert figure in markdown and figure in text
         assert heading in text
+        assert drafter in text  # who wrote its prose, as on the site's pages
         assert page.xpath("//table") and not page.xpath("//script")
         assert page.xpath("//meta[@name='robots']/@content") == ["noindex, nofollow"]
 

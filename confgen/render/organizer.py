@@ -3,7 +3,8 @@
 reach the published site, its sitemap or its search index.
 
 Each page is written twice: the Markdown as rendered (to diff, or to paste elsewhere) and a
-standalone HTML page with no script and no request to anything, readable straight from disk.
+standalone HTML page with no script and no request to anything, readable straight from disk. The
+HTML page ends with what plugins say of its text (``cg_provenance``: who wrote it), as site pages do.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ td:last-child,th:last-child{{text-align:right}}.cg-organizer{{background:#fff3cd
 </head><body>
 <p class="cg-organizer">{notice}</p>
 {body}
+{provenance}
 </body></html>
 """
 NOTICE = {"zh": "仅供组织者内部使用：本页不在公开网站上发布。", "en": "For organizers only: this page is not published on the site."}
@@ -43,17 +45,20 @@ def _parser() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": True}).enable("table").enable("strikethrough")
 
 
-def html_page(page: OrganizerPage) -> str:
+def html_page(page: OrganizerPage, meta: dict | None = None) -> str:
     body = nh3.clean(_parser().render(page.markdown), tags=TAGS, attributes={"a": {"href"}, "*": {"lang"}},
                      url_schemes={"http", "https", "mailto"})
+    notes = ((meta or {}).get("cg_provenance") or {}).get("notes") or []
+    provenance = f"<hr><ul>{''.join(f'<li><small>{escape(str(n))}</small></li>' for n in notes)}</ul>" if notes else ""
     return HTML.format(lang=escape(page.lang), title=escape(page.title), notice=NOTICE.get(page.lang, NOTICE["en"]),
-                       body=body)
+                       body=body, provenance=provenance)
 
 
-def files(pages: list[OrganizerPage]) -> dict[str, bytes]:
-    """What to write under ``build/organizer/<lang>/`` for ``pages``: each as Markdown and HTML."""
+def files(pages: list[tuple[OrganizerPage, dict]]) -> dict[str, bytes]:
+    """What to write under ``build/organizer/<lang>/`` for ``pages`` (each with what plugins added
+    to its front matter): each as Markdown and HTML."""
     out: dict[str, bytes] = {}
-    for page in pages:
+    for page, meta in pages:
         out[page.path] = page.markdown.encode("utf-8")
-        out[page.path.removesuffix(".md") + ".html"] = html_page(page).encode("utf-8")
+        out[page.path.removesuffix(".md") + ".html"] = html_page(page, meta).encode("utf-8")
     return out

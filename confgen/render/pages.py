@@ -71,14 +71,14 @@ def render_language(project: Project, drafts: dict[str, Draft], lang: str, resul
     ctx = RenderContext(project.conference, lang, project.templates, drafts, project.memo, cache_dir=project.state_dir)
     pages: list[Page] = []
     files: dict[str, bytes] = {}
-    private: list[OrganizerPage] = []
+    private: list[tuple[OrganizerPage, dict]] = []
     for kind in project.kinds.values():
         ctx.read.clear()
         for item in _pages_of(kind, ctx):
             sources = ctx.read[:]  # what the kind read while it made this page (see RenderContext.read)
             ctx.read.clear()
             if isinstance(item, OrganizerPage):
-                private.append(item)
+                private.append((item, project.plugins.page_meta(project.conference, lang, item, sources)))
                 continue
             if item.path in files:
                 raise ConfgenError(f"two pages want the path {item.path} ({lang}); content kind {kind.name!r} clashes")
