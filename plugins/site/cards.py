@@ -119,7 +119,9 @@ def font_for(texts: list[str]) -> str | None:
     return latin_font() or ""
 
 
+@lru_cache(maxsize=16)
 def _font(path: str, size: int):
+    """Loaded once per size: reading a CJK font file is most of drawing a card."""
     from PIL import ImageFont
 
     return ImageFont.truetype(path, size) if path else ImageFont.load_default(size)
