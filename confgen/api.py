@@ -29,6 +29,7 @@ from confgen.types import (
     GateContext,
     Importer,
     Job,
+    OrganizerPage,
     Page,
     Provider,
     ProviderFactory,
@@ -42,7 +43,7 @@ __all__ = [
     # errors
     "ConfgenError", "InputError", "ProviderError", "SettingsError",
     # content kinds and rendering
-    "ContentKind", "Contract", "Marker", "Mention", "RenderContext", "TemplateRenderer", "Page", "Asset", "Draft", "Job",
+    "ContentKind", "Contract", "Marker", "Mention", "RenderContext", "TemplateRenderer", "Page", "OrganizerPage", "Asset", "Draft", "Job",
     "Memo", "pure",
     # languages: the site's, and the interface words in each
     "LANGUAGES", "label",

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
     from confgen.kinds import ContentKind
     from confgen.model import Conference
-    from confgen.types import Exporter, Gate, Importer, ProviderFactory
+    from confgen.types import Draft, Exporter, Gate, Importer, OrganizerPage, Page, ProviderFactory
 
 hookspec = pluggy.HookspecMarker("confgen")
 #: Marks a plugin's hook implementations (re-exported as ``confgen.api.hookimpl``).
@@ -132,3 +132,14 @@ def confgen_mkdocs_config(conference: "Conference", lang: str, config: dict) -> 
     """Adjust the generated ``mkdocs.yml`` of one language (a dict) in place before the build:
     add Markdown extensions, extra JavaScript or CSS, theme features."""
 
+
+@hookspec
+def confgen_page_meta(conference: "Conference", lang: str, page: "Page | OrganizerPage", sources: list["Draft"]) -> dict | None:
+    """Return front matter to add to one page (``None`` for none), called for every page of every
+    language once its content kind rendered it (an ``OrganizerPage`` too). ``sources`` are the
+    drafts the kind read to render that page (none for a page of facts alone).
+
+    The keys land in the page's front matter, where the theme reads them as ``page.meta.<key>``
+    (name them after the plugin, ``cg_...`` for confgen's own); values are plain data, which the
+    theme escapes. Two plugins giving the same key to one page is an error.
+    """

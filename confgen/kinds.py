@@ -43,9 +43,17 @@ class RenderContext:
     memo: Memo = field(default_factory=Memo)
     #: The project folder, where the pictures ``conference.yaml`` names are (None: no files at hand).
     root: Path | None = None
+    #: A folder a kind may keep files it derives in from one build to the next (say, images keyed
+    #: by a hash of what they show), or None when there is no project to keep them in.
+    cache_dir: Path | None = None
+    #: The drafts read since the last page was handed over: the sources of the page being rendered.
+    read: list[Draft] = field(default_factory=list)
 
     def draft(self, kind: str, key: str) -> Draft | None:
-        return self.drafts.get(f"{kind}/{key}.{self.lang}")
+        found = self.drafts.get(f"{kind}/{key}.{self.lang}")
+        if found is not None:
+            self.read.append(found)
+        return found
 
     def render(self, template: str, **context: Any) -> str:
         return self.templates.render(template, conference=self.conference, lang=self.lang,
@@ -107,5 +115,6 @@ class ContentKind:
     def pages(self, ctx: RenderContext) -> Iterable[Page | Asset]:
         """Called once per language (``ctx.lang``) at every render, with every draft read back.
         Returns the pages and static files of this kind in that language; a path may be produced
-        by one kind only. A missing draft is no error: render from the facts instead."""
+        by one kind only. An ``OrganizerPage`` is for the organizers alone and never reaches the site.
+        A missing draft is no error: render from the facts instead."""
         return ()

@@ -21,7 +21,7 @@ from confgen import hookspecs
 from confgen.errors import InputError
 from confgen.kinds import ContentKind
 from confgen.model import Conference
-from confgen.types import Exporter, Gate, Importer, ProviderFactory
+from confgen.types import Draft, Exporter, Gate, Importer, OrganizerPage, Page, ProviderFactory
 
 GROUP = "confgen"
 
@@ -146,6 +146,16 @@ class Plugins:
     def adjust_mkdocs_config(self, conference: Conference, lang: str, config: dict) -> None:
         """Let every plugin adjust ``lang``'s ``mkdocs.yml`` (a dict, changed in place)."""
         self.pm.hook.confgen_mkdocs_config(conference=conference, lang=lang, config=config)
+
+    def page_meta(self, conference: Conference, lang: str, page: Page | OrganizerPage, sources: list[Draft]) -> dict[str, Any]:
+        """What every plugin adds to ``page``'s front matter."""
+        meta: dict[str, Any] = {}
+        for answer in self.pm.hook.confgen_page_meta(conference=conference, lang=lang, page=page, sources=sources):
+            for key, value in (answer or {}).items():
+                if key in meta:
+                    raise InputError(f"two plugins set the front matter key {key!r} of {page.path} ({lang}); rename one")
+                meta[key] = value
+        return meta
 
     def describe(self) -> list[PluginInfo]:
         infos = []

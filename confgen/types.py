@@ -130,6 +130,18 @@ class Page:
 
 
 @dataclass(frozen=True)
+class OrganizerPage:
+    """A page for the organizers only, such as the planning brief with its budget. It is never part
+    of the site (its pages, sitemap or search index): it is written to ``build/organizer/<lang>/``
+    as Markdown and as a standalone HTML page."""
+
+    path: str  # relative to build/organizer/<lang>/, ending in .md
+    lang: str
+    title: str
+    markdown: str
+
+
+@dataclass(frozen=True)
 class Asset:
     """A static file copied into the built site (``path`` relative to the docs folder)."""
 

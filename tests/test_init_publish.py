@@ -40,7 +40,7 @@ def built(tmp_path_factory) -> Path:
 
 def test_init_project_builds_offline(built):
     assert (built / "build" / "site" / "en" / "index.html").is_file()
-    assert 'url=en/' in (built / "build" / "site" / "index.html").read_text(encoding="utf-8")  # --lang en
+    assert '<p><a href="en/">' in (built / "build" / "site" / "index.html").read_text(encoding="utf-8")  # --lang en
     assert git(built, "status", "--porcelain") == ""  # build/ and .confgen/ are ignored
 
 

@@ -93,6 +93,8 @@ def build(
                            mkdocs=ctx.obj, engine=engine)
     print_summary(built.summary, built.settings.price_per_1k_input, built.settings.price_per_1k_output)
     out.print(f"built {built.rendered.page_count} pages into {built.site}", markup=False)
+    for folder in built.rendered.organizer:
+        out.print(f"for organizers only, not published: {folder}", markup=False)
     _fail_if_any(built.summary)
 
 

@@ -21,7 +21,8 @@ from confgen.errors import ConfgenError
 from confgen.kinds import ContentKind, RenderContext
 from confgen.languages import NAMES
 from confgen.render.escape import plain
-from confgen.types import Asset, Draft, Page
+from confgen.render import organizer
+from confgen.types import Asset, Draft, OrganizerPage, Page
 from confgen.draft.store import DraftStore
 from confgen.model import LANGUAGES, tr
 from confgen.load.project import Project
@@ -39,6 +40,8 @@ DIRTY_HOOKS = Path(__file__).resolve().parents[1] / "sitebuild" / "dirty_hooks.p
 class Rendered:
     pages: dict[str, list[Page]] = field(default_factory=dict)  # by language
     written: int = 0
+    #: Folders of pages for the organizers only (``build/organizer/<lang>``), never in the site.
+    organizer: list[Path] = field(default_factory=list)
 
     @property
     def page_count(self) -> int:
@@ -66,21 +69,33 @@ def render_language(project: Project, drafts: dict[str, Draft], lang: str, resul
     """Write ``lang``'s MkDocs project (its pages and its ``mkdocs.yml``), add its pages to
     ``result``, and return the path of its ``mkdocs.yml``, complete and ready to build."""
     out = project.build_dir
-    ctx = RenderContext(project.conference, lang, project.templates, drafts, project.memo, project.root)
+    ctx = RenderContext(project.conference, lang, project.templates, drafts, project.memo, project.root,
+                        cache_dir=project.state_dir)
     pages: list[Page] = []
     files: dict[str, bytes] = {}
+    private: list[tuple[OrganizerPage, dict]] = []
     for kind in project.kinds.values():
+        ctx.read.clear()
         for item in _pages_of(kind, ctx):
+            sources = ctx.read[:]  # what the kind read while it made this page (see RenderContext.read)
+            ctx.read.clear()
+            if isinstance(item, OrganizerPage):
+                private.append((item, project.plugins.page_meta(project.conference, lang, item, sources)))
+                continue
             if item.path in files:
                 raise ConfgenError(f"two pages want the path {item.path} ({lang}); content kind {kind.name!r} clashes")
             if isinstance(item, Asset):
                 files[item.path] = item.content
             else:
                 pages.append(item)
-                files[item.path] = _with_title(item).encode("utf-8")
+                meta = project.plugins.page_meta(project.conference, lang, item, sources)
+                files[item.path] = _with_title(item, meta).encode("utf-8")
     result.pages[lang] = pages
     docs = out / lang / "docs"
     result.written += _sync_files(docs, files)
+    result.written += _sync_files(out / "organizer" / lang, organizer.files(private))
+    if private:
+        result.organizer.append(out / "organizer" / lang)
     config = mkdocs_config(project, lang, pages)
     project.plugins.adjust_mkdocs_config(project.conference, lang, config)
     data = yaml.dump(config, Dumper=_ConfigDumper, allow_unicode=True, sort_keys=False, width=1000).encode("utf-8")
@@ -172,13 +187,16 @@ def _nav(pages: list[Page]) -> list:
     return entries
 
 
-def _with_title(page: Page) -> str:
+def _with_title(page: Page, meta: dict | None = None) -> str:
     """The page's Markdown with its title in front matter, as escaped HTML text: the theme puts a
     page title into ``<title>``, the header, the search index and the footer as HTML, and without
-    front matter MkDocs would take it from the first heading, un-escaping what it finds there."""
+    front matter MkDocs would take it from the first heading, un-escaping what it finds there.
+    ``meta``: what plugins add (``confgen_page_meta``), after the page's own front matter if any."""
+    extra = yaml.safe_dump(meta, allow_unicode=True, width=1000, sort_keys=False) if meta else ""
     if page.markdown.startswith("---\n"):
-        return page.markdown
-    return "---\n" + yaml.safe_dump({"title": plain(page.title)}, allow_unicode=True, width=1000) + "---\n\n" + page.markdown
+        end = page.markdown.find("\n---\n", 3)
+        return page.markdown if not extra or end < 0 else page.markdown[:end + 1] + extra + page.markdown[end + 1:]
+    return "---\n" + yaml.safe_dump({"title": plain(page.title)}, allow_unicode=True, width=1000) + extra + "---\n\n" + page.markdown
 
 
 def _sync_files(root: Path, files: dict[str, bytes]) -> int:

@@ -1,27 +1,17 @@
 """Install the built sites: each language's new site (built by
 :mod:`confgen.sitebuild.mkdocs_processes` into a staging folder) put in place of the last one in
-``build/site/<lang>/``, plus a root page that sends readers to the default language."""
+``build/site/<lang>/``, plus a root page that sends readers to their language."""
 
 from __future__ import annotations
 
 import os
 import shutil
-from html import escape
 from pathlib import Path
 
 from confgen import atomic
-from confgen.model import LANGUAGES, tr
+from confgen.model import LANGUAGES
+from confgen.sitebuild.root_page import root_page
 from confgen.load.project import Project
-
-ROOT_INDEX = """<!doctype html>
-<html lang="{lang}"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; base-uri 'none'; form-action 'none'">
-<title>{title}</title>
-<meta http-equiv="refresh" content="0; url={lang}/">
-<link rel="canonical" href="{lang}/">
-</head><body><p><a href="{lang}/">{title}</a></p>
-<ul>{links}</ul></body></html>
-"""
 
 
 def staging_dir(project: Project, lang: str) -> Path:
@@ -36,12 +26,7 @@ def install_site(project: Project) -> Path:
     site = project.build_dir / "site"
     for lang in LANGUAGES:
         _swap(staging_dir(project, lang), site / lang)
-    default = project.conference.site.default_language
-
-    name = project.conference.event.name
-    links = "".join(f'<li><a href="{lang}/" hreflang="{lang}">{escape(tr(name, lang))}</a></li>' for lang in LANGUAGES)
-    root_index = ROOT_INDEX.format(lang=default, title=escape(tr(name, default)), links=links)
-    atomic.write_if_changed(site / "index.html", root_index.encode("utf-8"))  # unchanged files keep their mtime
+    atomic.write_if_changed(site / "index.html", root_page(project.conference).encode("utf-8"))  # unchanged files keep their mtime
     atomic.write_if_changed(site / ".nojekyll", b"")
     return site
 

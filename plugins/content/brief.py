@@ -2,15 +2,16 @@
 
 Its figures are computed, never written: the budget plan (``budget.solve``) is rendered as tables
 by the page template, and the draft is prose around it whose every number must be one of the
-computed or fact numbers (the ``brief-numbers`` gate). ``extensions.brief.nav: false`` keeps the
-page out of the site's navigation (it stays reachable by its address).
+computed or fact numbers (the ``brief-numbers`` gate). Revenue, costs and net income are the
+organizers' business: the brief is an ``OrganizerPage``, written to ``build/organizer/<lang>/`` and
+never into the published site. (``extensions.brief.nav`` is still accepted, and no longer matters.)
 """
 
 from __future__ import annotations
 
 from collections import Counter
 
-from confgen.api import ContentKind, Contract, Job, Page, RenderContext, hookimpl
+from confgen.api import ContentKind, Contract, Job, OrganizerPage, RenderContext, hookimpl
 from confgen.model import Conference, tr
 from confgen_plugins.content import budget
 
@@ -43,10 +44,6 @@ def brief_facts(conference: Conference, lang: str) -> dict:
     }
 
 
-def in_nav(conference: Conference) -> bool:
-    return bool((conference.extensions.get("brief") or {}).get("nav", True))
-
-
 class Brief(ContentKind):
     name = "brief"
     required_sections = SECTIONS
@@ -59,9 +56,8 @@ class Brief(ContentKind):
         plan = budget.solve(ctx.conference, ctx.lang)
         draft = ctx.draft(self.name, "brief")
         before, after = split_at_section_end(draft.body if draft else "", BUDGET_SECTION[ctx.lang])
-        yield Page("brief.md", ctx.lang, ctx.tr({"zh": "策划方案", "en": "Planning brief"}),
-                   ctx.render("pages/brief.md.j2", draft=draft, before=before, after=after, plan=plan),
-                   nav=() if in_nav(ctx.conference) else None, order=95)
+        yield OrganizerPage("brief.md", ctx.lang, ctx.tr({"zh": "策划方案", "en": "Planning brief"}),
+                            ctx.render("pages/brief.md.j2", draft=draft, before=before, after=after, plan=plan))
 
 
 def split_at_section_end(body: str, heading: str) -> tuple[str, str]:
