@@ -4,7 +4,7 @@ A batch runs in a thread of its own: after ``delay`` seconds spread over its lin
 client polling sees ``request_counts`` grow), each line is answered by the server's chat responder
 and lands in the output file (status 200) or the error file (any other status). ``fate`` makes the
 server end a batch otherwise, half-way: ``"expired"``, ``"cancelled"`` or ``"failed"``;
-``corrupt_output`` makes the output file's second line malformed.
+``corrupt_output`` cuts the output file's second line in half.
 """
 
 from __future__ import annotations
@@ -147,9 +147,10 @@ class Batches:
                 output, errors = [], []
             if output:
                 text = "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in output)
-                if self.corrupt_output:
-                    first, _, rest = text.partition("\n")
-                    text = first + "\n{not json\n" + rest
+                if self.corrupt_output:  # the second answer cut off half-way, as by a broken download
+                    lines = text.splitlines(keepends=True)
+                    lines[1] = lines[1][:len(lines[1]) // 2] + "\n"
+                    text = "".join(lines)
                 batch["output_file_id"] = self._file_unlocked(text.encode(), f"{batch_id}_output.jsonl")
             if errors:
                 text = "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in errors)

@@ -9,11 +9,15 @@ They change: a project pays what its provider charges, and says so in ``provider
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
+from typing import Any
 
+from confgen.draft.cache import Cache
+from confgen.draft.pacing import estimate_tokens
 from confgen.draft.outcomes import OverBudget
 from confgen.errors import InputError
 from confgen.model import Price, ProviderSettings
-from confgen.types import Completion
+from confgen.types import Completion, Job
 
 PRICES: dict[str, Price] = {
     "gpt-4o": Price(input=2.50, cached_input=1.25, output=10.00),
@@ -70,8 +74,8 @@ class Budget:
         self.refused = False
         self._lock = threading.Lock()
 
-    def reserve(self, prompt_tokens: int, max_tokens: int) -> float:
-        most = cost(self.price, prompt_tokens, max_tokens)
+    def reserve(self, prompt_tokens: int, max_tokens: int, *, batch: bool = False) -> float:
+        most = cost(self.price, prompt_tokens, max_tokens, batch=batch)
         with self._lock:
             if self.refused or self.spent + self._reserved + most > self.limit:
                 self.refused = True
@@ -80,8 +84,49 @@ class Budget:
             self._reserved += most
         return most
 
-    def settle(self, reserved: float, completion: Completion | None) -> None:
+    def settle(self, reserved: float, completion: Completion | None, *, batch: bool = False) -> None:
         with self._lock:
             self._reserved -= reserved
             if completion is not None:
-                self.spent += cost(self.price, completion.tokens_in, completion.tokens_out, completion.cached_tokens)
+                self.spent += cost(self.price, completion.tokens_in, completion.tokens_out, completion.cached_tokens,
+                                   batch=batch)
+
+
+def estimate(runner: Any, jobs: list[Job]) -> Estimate:
+    """What drafting ``jobs`` would send and cost, calling nothing: one call per job whose first
+    request is not cached (gate retries come on top), each at most its prompt plus ``max_tokens``."""
+    result = Estimate(todo=[job for job in jobs if runner.skip_reason(job, runner.store.read(job.path)) is None])
+    drafter = runner.drafter
+    if not hasattr(drafter, "meter"):
+        return result
+    result.price = drafter.meter.price
+    path = drafter.cache_path
+    cache = Cache(path) if path.exists() else None
+    try:
+        for job in result.todo:
+            request = drafter.request(job)
+            if cache is not None and cache.has(drafter.cache_key(request, job)):
+                result.cached += 1
+                continue
+            result.calls += 1
+            result.prompt_tokens += estimate_tokens(request.messages)
+            result.output_tokens += request.max_tokens
+    finally:
+        if cache is not None:
+            cache.close()
+    return result
+
+
+@dataclass
+class Estimate:
+    todo: list[Job]
+    calls: int = 0
+    cached: int = 0
+    prompt_tokens: int = 0
+    output_tokens: int = 0  # at most: every call's max_tokens
+    price: Price | None = None
+
+    def cost(self, *, batch: bool) -> float | None:
+        if self.price is None:
+            return None
+        return cost(self.price, self.prompt_tokens, self.output_tokens, batch=batch)
