@@ -83,6 +83,7 @@ class TokenBudget:
         self._lock = threading.Lock()
         self.refused = 0
         self.admitted = 0
+        self.charged = 0  # tokens of the admitted requests
 
     def _refill(self) -> None:
         now = time.monotonic()
@@ -105,6 +106,7 @@ class TokenBudget:
             self._tokens -= cost
             self._requests -= 1
             self.admitted += 1
+            self.charged += cost
             return True, 0.0
 
     def headers(self) -> dict[str, str]:
