@@ -173,6 +173,7 @@ class Record:
     body: dict[str, Any]
     status: int = 0
     started: float = 0.0
+    method: str = "POST"
 
 
 @dataclass
@@ -288,6 +289,8 @@ class LLMServer:
             def do_GET(self) -> None:
                 routed = server.batches.route("GET", self.path, "", b"")
                 if routed is not None:
+                    with server._lock:
+                        server.records.append(Record(self.path, "", {}, routed[0], time.monotonic(), "GET"))
                     self._send(routed[0], {}, routed[1])
                 elif self.path.rstrip("/").endswith("/models"):
                     self._send(200, {}, {"object": "list", "data": [

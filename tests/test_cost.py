@@ -117,3 +117,14 @@ def test_prompt_tokens_served_from_the_providers_cache_are_reported_and_priced(m
     price = Price(input=2, cached_input=0.5, output=8)
     expected = sum(cost(price, o.tokens_in, o.tokens_out, o.tokens_cached) for o in summary.outcomes)
     assert summary.cost == pytest.approx(expected) and summary.cost < cost(price, summary.tokens_in, summary.tokens_out)
+
+
+def test_a_wrong_price_in_conference_yaml_names_its_line_and_field(mini_project, server):
+    path = mini_project / "conference.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "provider:\n  prices:\n    m: {input: -1, outptu: 2}\n",
+                    encoding="utf-8")
+    line = len(path.read_text(encoding="utf-8").splitlines())
+    done = cli("validate", str(mini_project), server=server)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert f"conference.yaml:{line}: provider.prices.m.input: Input should be greater than or equal to 0" in done.stderr
+    assert f"conference.yaml:{line}: provider.prices.m.outptu: unknown field" in done.stderr

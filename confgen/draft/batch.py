@@ -116,7 +116,9 @@ class BatchRun:
         state_file(project).unlink(missing_ok=True)
         if batch["status"] != "completed":
             left = len(state.keys) - self.collected["answers"]
-            raise ConfgenError(f"batch {state.batch_id} {batch['status']} on the server: {self.collected['answers']} "
+            errors = (batch.get("errors") or {}).get("data") or []
+            why = "".join(f" ({e.get('message') or e.get('code')})" for e in errors[:1])
+            raise ConfgenError(f"batch {state.batch_id} {batch['status']} on the server{why}: {self.collected['answers']} "
                                f"answers were kept in the cache, {left} jobs are left; run the command again to "
                                "send them as a new batch (or without --batch to draft them now)")
 
