@@ -68,6 +68,13 @@ def batch(sessions: int, delay: float) -> None:
               f"{seconds - run.seconds:.1f}s passing {len(jobs)} answers through the gates and writing the drafts")
 
 
+def warm() -> None:
+    """Draft a small event once, untimed: the gates load their dictionaries (jieba) on first use."""
+    with LLMServer() as server, tempfile.TemporaryDirectory() as folder:
+        runner, project_dir = runner_for(Path(folder), server.base_url, 4, 4)
+        runner.run(plan(open_project(project_dir), ["talks"]))
+
+
 def paced(sessions: int, tokens: int, window: float, latency: float, concurrency: int) -> None:
     for label in ("paced by headers", "unpaced"):
         budget = TokenBudget(tokens=tokens, window=window)
@@ -101,6 +108,7 @@ def cache_share(sessions: int) -> None:
 
 
 def main(parts: set[str]) -> None:
+    warm()
     if "batch" in parts:
         batch(1000, delay=10.0)
     if "paced" in parts:

@@ -38,32 +38,42 @@ def print_dry_run(runner: Runner, jobs: list[Job]) -> None:
 
 class BatchProgress:
     """A progress bar over the batch's lines, updated at every poll; on a pipe, a line whenever
-    the batch's status changes."""
+    the batch's status changes. The bar is shown only while the batch runs, so that the drafting
+    progress that follows has the terminal to itself (rich shows one live display at a time)."""
 
     def __init__(self) -> None:
-        self.progress = Progress(TextColumn("[bold]batch {task.fields[status]}"), BarColumn(), MofNCompleteColumn(),
-                                 TextColumn("failed {task.fields[failed]}"), TimeElapsedColumn(), console=err,
-                                 disable=not err.is_terminal)
+        self.progress: Progress | None = None
         self.task: Any = None
         self.last = ""
 
     def __enter__(self) -> "BatchProgress":
-        self.progress.__enter__()
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        self.progress.__exit__(*exc)
+        self._stop()
+
+    def _stop(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+            self.progress = None
 
     def __call__(self, batch: dict[str, Any]) -> None:
         counts = batch.get("request_counts") or {}
         done = counts.get("completed", 0) + counts.get("failed", 0)
-        if self.task is None:
+        if self.progress is None and batch["status"] not in batches.TERMINAL:
+            self.progress = Progress(TextColumn("[bold]batch {task.fields[status]}"), BarColumn(), MofNCompleteColumn(),
+                                     TextColumn("failed {task.fields[failed]}"), TimeElapsedColumn(), console=err,
+                                     disable=not err.is_terminal)
+            self.progress.start()
             self.task = self.progress.add_task("batch", total=counts.get("total") or None, status="", failed=0)
-        self.progress.update(self.task, completed=done, total=counts.get("total") or None, status=batch["status"],
-                             failed=counts.get("failed", 0))
-        if not err.is_terminal and batch["status"] != self.last:
+        if self.progress is not None:
+            self.progress.update(self.task, completed=done, total=counts.get("total") or None, status=batch["status"],
+                                 failed=counts.get("failed", 0))
+        if batch["status"] != self.last and (not err.is_terminal or batch["status"] in batches.TERMINAL):
             err.print(batches.describe(batch), markup=False)
         self.last = batch["status"]
+        if batch["status"] in batches.TERMINAL:
+            self._stop()
 
 
 def report_collected(run: batches.BatchRun) -> None:
