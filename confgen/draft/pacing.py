@@ -20,6 +20,8 @@ from typing import Callable, Iterator, Mapping
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 DURATION = re.compile(r"(\d+(?:\.\d+)?)(ms|h|m|s)")
 UNIT = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
+#: The least share of the budget spent for its reset time to tell the refill rate.
+RATE_SAMPLE = 0.05
 
 
 def estimate_tokens(messages: list[dict[str, str]]) -> int:
@@ -135,7 +137,9 @@ class Pacer:
                 bucket.refill(now)
                 if not self.fixed[name]:
                     bucket.capacity = limit
-                    if reset and limit > remaining:  # the server refills limit - remaining in reset seconds
+                    # The server refills limit - remaining in reset seconds; a nearly full budget's reset
+                    # is a few rounded milliseconds, too coarse to tell the rate by.
+                    if reset and limit - remaining >= RATE_SAMPLE * limit:
                         bucket.rate = (limit - remaining) / reset
                 bucket.level = min(bucket.level, remaining)
             self.learning = False
