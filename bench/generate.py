@@ -4,6 +4,8 @@ requests failing (429 with OpenAI's retry-after-ms, or 500), answered at once as
 a failing gateway does; and, for reference, with the faults answered only after the full latency.
 
 Run: python bench/generate.py [--jobs 200 --latency 0.2 --concurrency 16 --fault-rate 0.1]
+     python bench/generate.py --part batch,paced,cache   (a 1000-session event in batch mode, runs paced
+     by a token budget, the cached share of prompt tokens: see bench/generate_limits.py)
 
 Printed against two baselines from the same run: the limit ⌈jobs/concurrency⌉ × latency, and the
 raw client (the same requests sent by bare `openai` calls on as many threads, no confgen around).
@@ -28,6 +30,7 @@ sys.path.insert(0, str(REPO / "tests"))
 
 import openai  # noqa: E402
 
+from bench import generate_limits  # noqa: E402
 from bench.synthetic import write  # noqa: E402
 from confgen.draft.plan import plan  # noqa: E402
 from confgen.load.project import open_project  # noqa: E402
@@ -108,7 +111,16 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=0.2)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--fault-rate", type=float, default=0.1)
+    parser.add_argument("--part", default="faults,batch,paced,cache",
+                        help="comma-separated: faults (the runs above), batch, paced, cache")
     args = parser.parse_args()
+    parts = set(args.part.split(","))
+    if "faults" in parts:
+        faults(args)
+    generate_limits.main(parts)
+
+
+def faults(args: argparse.Namespace) -> None:
     sessions = -(-args.jobs // 2)  # one talk job per session and language
     limit = math.ceil(args.jobs / args.concurrency) * args.latency
     print(f"{args.jobs} jobs, latency {args.latency}s, concurrency {args.concurrency}: "

@@ -265,6 +265,15 @@ class SiteSettings(Strict):
     engine: Literal["mkdocs", "zensical"] = "mkdocs"
 
 
+class Price(Strict):
+    """What a model costs, in currency units per million tokens."""
+
+    input: Annotated[Amount, Field(ge=0)]
+    output: Annotated[Amount, Field(ge=0)]
+    cached_input: Annotated[Amount, Field(ge=0)] | None = None  # None: the input price
+    batch_discount: Annotated[Amount, Field(ge=0, le=1)] = 0.5  # the share a batch call saves
+
+
 class ProviderSettings(Strict):
     name: str = "offline"
     model: str | None = None
@@ -279,6 +288,11 @@ class ProviderSettings(Strict):
     seed: int | None = 0
     price_per_1k_input: Annotated[Amount, Field(ge=0)] | None = None
     price_per_1k_output: Annotated[Amount, Field(ge=0)] | None = None
+    #: Tokens and requests a minute the provider allows (else read from its x-ratelimit-* headers).
+    tpm: Annotated[int, Field(gt=0)] | None = None
+    rpm: Annotated[int, Field(gt=0)] | None = None
+    #: Prices per model, overriding confgen's table (confgen.draft.cost).
+    prices: dict[str, Price] = {}
 
 
 class GateSettings(Strict):

@@ -17,6 +17,7 @@ from confgen import LANGUAGES
 from confgen.draft.plan import plan
 from confgen.draft.providers import choose, make_provider
 from confgen.draft.drafters import OFFLINE
+from confgen.draft.outcomes import Batch
 from confgen.draft.runner import Listener, Runner, Summary
 from confgen.load.project import Project, open_project
 from confgen.model import ProviderSettings
@@ -40,16 +41,17 @@ class Drafting:
 
 def drafting(project: Project, *, only: list[str] | None = None, provider: str | None = None, model: str | None = None,
              concurrency: int | None = None, force: bool = False, offline: bool = False,
-             require_provider: bool = False, note: Note | None = None) -> Drafting:
+             require_provider: bool = False, note: Note | None = None, tpm: int | None = None, rpm: int | None = None,
+             max_cost: float | None = None, batch: Batch | None = None) -> Drafting:
     """The runner for a project. ``require_provider`` (``generate``) redrafts what another provider
     wrote; without it (``build``) a provider named only in conference.yaml whose key is not at hand
     falls back to offline with a ``note``, while one asked for by flag or environment must work."""
-    overrides = {"name": OFFLINE if offline else provider, "model": model, "concurrency": concurrency}
+    overrides = {"name": OFFLINE if offline else provider, "model": model, "concurrency": concurrency, "tpm": tpm, "rpm": rpm}
     choice = choose(project, overrides, os.environ)
     fallback = None if (require_provider or choice.explicit) else note
     provider_obj = make_provider(project, choice.settings, fallback=fallback)
     runner = Runner(project, provider_obj, force=force, require_provider=require_provider,
-                    concurrency=choice.settings.concurrency, settings=choice.settings)
+                    concurrency=choice.settings.concurrency, settings=choice.settings, max_cost=max_cost, batch=batch)
     return Drafting(project, runner, plan(project, only), choice.settings)
 
 
@@ -63,7 +65,7 @@ class Built:
 
 def build(project_dir: Path, *, offline: bool = False, strict: bool = False, force: bool = False,
           note: Note | None = None, progress: Callable[[int], ContextManager[Listener]] | None = None,
-          mkdocs: MkDocsProcesses | None = None, engine: str | None = None) -> Built:
+          mkdocs: MkDocsProcesses | None = None, engine: str | None = None, batch: Batch | None = None) -> Built:
     """Draft what is missing or stale, render every page and run mkdocs build. ``progress(total)``
     gives a context whose listener hears of every finished job. ``mkdocs``: processes the caller
     started earlier still (the ``confgen build`` command does, before importing the rest of confgen).
@@ -72,7 +74,7 @@ def build(project_dir: Path, *, offline: bool = False, strict: bool = False, for
         project = open_project(project_dir)  # 1 load and validate
         engine = engine or project.conference.site.engine
         builder = stack.enter_context(engines.processes(engine, mkdocs, note))
-        work = drafting(project, force=force, offline=offline, note=note)  # 2 plan, and choose the provider
+        work = drafting(project, force=force, offline=offline, note=note, batch=batch)  # 2 plan, and choose the provider
         with progress(len(work.jobs)) if progress else nullcontext(None) as listener:
             summary = work.runner.run(work.jobs, listener)  # 3 draft: provider + cache + gates -> content/
         drafts = work.runner.store.load_all()

@@ -67,6 +67,8 @@ class Completion:
     tokens_in: int = 0
     tokens_out: int = 0
     finish_reason: str = "stop"
+    #: Prompt tokens the server took from its prefix cache (``usage.prompt_tokens_details.cached_tokens``).
+    cached_tokens: int = 0
 
 
 class Provider(Protocol):

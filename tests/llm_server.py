@@ -11,6 +11,11 @@ A responder returns ``(status, headers, body)``; ``body`` is a dict (sent as JSO
 ``bytes`` (sent as is, to serve malformed bodies) or :data:`HANG` (never answer: a timeout).
 Use :func:`ok`, :func:`error` and :func:`delayed` to build answers.
 
+It also serves OpenAI's Files and Batches endpoints (``server.batches``, see ``llm_batches``), and
+can enforce a token budget with OpenAI's ``x-ratelimit-*`` headers and report the prompt tokens a
+prefix cache would have served (``budget=TokenBudget(...)``, ``prefix_cache=PrefixCache()``, see
+``llm_tokens``).
+
 Run it by hand for a manual try of ``confgen generate``::
 
     python tests/llm_server.py --port 8000 --latency 0.2
@@ -26,6 +31,9 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Iterator
+
+from llm_batches import Batches
+from llm_tokens import PrefixCache, TokenBudget, prompt_tokens
 
 Answer = tuple[int, dict[str, str], Any]
 Responder = Callable[[dict[str, Any]], Answer]
@@ -165,6 +173,7 @@ class Record:
     body: dict[str, Any]
     status: int = 0
     started: float = 0.0
+    method: str = "POST"
 
 
 @dataclass
@@ -175,8 +184,13 @@ class LLMServer:
     latency: float = 0.0
     models: tuple[str, ...] = ("m",)
     records: list[Record] = field(default_factory=list)
+    #: A rate limit on tokens (and requests) that answers 429 and sends ``x-ratelimit-*`` headers.
+    budget: TokenBudget | None = None
+    #: Count prompt tokens and report the cached share of shared prefixes, as OpenAI does.
+    prefix_cache: PrefixCache | None = None
 
     def __post_init__(self) -> None:
+        self.batches = Batches(lambda request, job: self.answer(dict(request, _job=job), paced=False))
         self._queue: deque[Responder] = deque()
         self._lock = threading.Lock()
         self._in_flight = 0
@@ -214,6 +228,44 @@ class LLMServer:
             self.records.clear()
             self.max_in_flight = 0
 
+    # -- answering ----------------------------------------------------------------------------------
+
+    def answer(self, request: dict[str, Any], paced: bool = True) -> Answer:
+        """One chat request: charged against the budget, answered by the responder, its usage
+        counted by the server's own tokenizer when a budget or a prefix cache is set. Batch lines
+        come here too, with ``paced`` off (a batch has a quota of its own)."""
+        counted = self.budget is not None or self.prefix_cache is not None
+        toks = prompt_tokens(request.get("messages") or []) if counted else []
+        limited = paced and self.budget is not None
+        if limited:
+            cost = len(toks) + int(request.get("max_tokens") or request.get("max_completion_tokens") or 4096)
+            admitted, wait = self.budget.charge(cost)
+            if not admitted:
+                headers = self.budget.headers() | {"retry-after-ms": str(max(1, round(wait * 1000)))}
+                return 429, headers, {"error": {"message": f"Rate limit reached on tokens per window: requested {cost}. "
+                                                f"Please try again in {wait:.3f}s.", "type": "tokens",
+                                                "code": "rate_limit_exceeded"}}
+        with self._lock:
+            self._in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self._in_flight)
+        try:
+            if self.latency:
+                time.sleep(self.latency)
+            status, headers, body = self._next()(request)
+        finally:
+            with self._lock:
+                self._in_flight -= 1
+        if counted and status == 200 and isinstance(body, dict) and isinstance(body.get("usage"), dict):
+            cached = self.prefix_cache.cached(toks) if self.prefix_cache else 0
+            usage = dict(body["usage"], prompt_tokens=len(toks), prompt_tokens_details={"cached_tokens": cached})
+            usage["total_tokens"] = len(toks) + int(usage.get("completion_tokens") or 0)
+            body = dict(body, usage=usage)
+            if self.prefix_cache:
+                self.prefix_cache.store(toks)
+        if limited:
+            headers = self.budget.headers() | headers
+        return status, headers, body
+
     # -- serving ------------------------------------------------------------------------------------
 
     @property
@@ -235,7 +287,12 @@ class LLMServer:
                 pass
 
             def do_GET(self) -> None:
-                if self.path.rstrip("/").endswith("/models"):
+                routed = server.batches.route("GET", self.path, "", b"")
+                if routed is not None:
+                    with server._lock:
+                        server.records.append(Record(self.path, "", {}, routed[0], time.monotonic(), "GET"))
+                    self._send(routed[0], {}, routed[1])
+                elif self.path.rstrip("/").endswith("/models"):
                     self._send(200, {}, {"object": "list", "data": [
                         {"id": m, "object": "model", "created": 0, "owned_by": "test"} for m in server.models]})
                 else:
@@ -244,6 +301,12 @@ class LLMServer:
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 payload = self.rfile.read(length)
+                routed = server.batches.route("POST", self.path, self.headers.get("Content-Type", ""), payload)
+                if routed is not None:
+                    with server._lock:
+                        server.records.append(Record(self.path, "", {}, routed[0], time.monotonic()))
+                    self._send(routed[0], {}, routed[1])
+                    return
                 try:
                     request = json.loads(payload or b"{}")
                 except json.JSONDecodeError:
@@ -256,16 +319,7 @@ class LLMServer:
                 if not self.path.rstrip("/").endswith("/chat/completions"):
                     self._send(404, {}, {"error": {"message": f"no route {self.path}"}})
                     return
-                with server._lock:
-                    server._in_flight += 1
-                    server.max_in_flight = max(server.max_in_flight, server._in_flight)
-                try:
-                    if server.latency:
-                        time.sleep(server.latency)
-                    status, headers, body = server._next()(request)
-                finally:
-                    with server._lock:
-                        server._in_flight -= 1
+                status, headers, body = server.answer(request)
                 record.status = status
                 if body is HANG:
                     server._stop.wait()

@@ -7,7 +7,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from confgen.errors import ConfgenError
+from confgen.errors import ConfgenError, InputError
+from confgen.cli.batching import BatchProgress, print_dry_run, report_collected, status_or_cancel
+from confgen.draft.batch import BatchRun
 from confgen.cli.app import ProjectDir, app
 from confgen.cli.console import err, out
 from confgen import pipeline
@@ -15,7 +17,7 @@ from confgen.cli.progress import drafting_progress, print_summary
 from confgen.pipeline import drafting
 from confgen.load.project import open_project
 from confgen.draft.drafters import OFFLINE
-from confgen.draft.runner import Runner, Summary
+from confgen.draft.runner import Summary
 
 
 @app.command()
@@ -28,28 +30,22 @@ def validate(project_dir: ProjectDir = Path(".")) -> None:
 
 
 def _draft(project_dir: Path, *, only: list[str] | None, provider: str | None, model: str | None,
-           concurrency: int | None, force: bool, dry_run: bool) -> Summary | None:
-    work = drafting(open_project(project_dir), only=only, provider=provider, model=model, concurrency=concurrency,
-                    force=force, require_provider=True)
-    if dry_run:
-        _dry_run(work.runner, work.jobs)
-        return None
-    with drafting_progress(len(work.jobs)) as listener:
-        summary = work.runner.run(work.jobs, listener)
-    print_summary(summary, work.settings.price_per_1k_input, work.settings.price_per_1k_output)
+           concurrency: int | None, force: bool, dry_run: bool, batch: bool = False, status: bool = False,
+           cancel: bool = False, **limits) -> Summary | None:
+    with BatchProgress() as progress:
+        run = BatchRun(progress) if batch else None
+        work = drafting(open_project(project_dir), only=only, provider=provider, model=model, concurrency=concurrency,
+                        force=force, require_provider=True, batch=run, **limits)
+        if dry_run or status or cancel:
+            return print_dry_run(work.runner, work.jobs) if dry_run else status_or_cancel(work.runner, cancel=cancel)
+        try:
+            with drafting_progress(len(work.jobs)) as listener:
+                summary = work.runner.run(work.jobs, listener)
+        finally:
+            if run is not None:
+                report_collected(run)
+    print_summary(summary, work.settings)
     return summary
-
-
-def _dry_run(runner: Runner, jobs) -> None:
-    plan_ = runner.dry_run(jobs)
-    todo = plan_.todo
-    out.print(f"{len(jobs)} jobs planned, {len(todo)} to draft with {runner.drafter.name}"
-              f"{'/' + runner.drafter.model if runner.drafter.model != runner.drafter.name else ''}, "
-              f"{plan_.cached} of them cached, about {plan_.tokens} tokens at most; nothing was called.", markup=False)
-    for job in todo[:50]:
-        out.print(f"  {job.path}", markup=False)
-    if len(todo) > 50:
-        out.print(f"  … and {len(todo) - 50} more", markup=False)
 
 
 def _fail_if_any(summary: Summary | None) -> None:
@@ -57,6 +53,10 @@ def _fail_if_any(summary: Summary | None) -> None:
     failed = summary.of("failed") if summary else []
     if failed:
         raise ConfgenError(f"{len(failed)} of {len(summary.outcomes)} drafts failed; see the reasons above")
+    undrafted = summary.of("undrafted") if summary else []
+    if undrafted:
+        raise ConfgenError(f"{len(undrafted)} of {len(summary.outcomes)} drafts left undrafted by --max-cost; "
+                           "raise it (or drop it) and run again: finished drafts are kept")
 
 
 Only = Annotated[Optional[list[str]], typer.Option("--only", help="Draft only this content kind (repeatable).")]
@@ -70,11 +70,19 @@ def generate(
     model: Annotated[Optional[str], typer.Option(help="Model name (or, for transformers, a local folder).")] = None,
     concurrency: Annotated[Optional[int], typer.Option(min=1, max=256, help="Calls in flight at once.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Redraft even up-to-date and hand-edited drafts.")] = False,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the jobs, cache hits and estimated tokens; call nothing.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the jobs, calls, tokens and estimated cost; call nothing.")] = False,
+    batch: Annotated[bool, typer.Option("--batch", help="Send the calls as one batch: half the price, within 24 h.")] = False,
+    status: Annotated[bool, typer.Option("--status", help="With --batch: where the pending batch stands.")] = False,
+    cancel: Annotated[bool, typer.Option("--cancel", help="With --batch: cancel the pending batch, keeping its answers.")] = False,
+    tpm: Annotated[Optional[int], typer.Option(min=1, help="Tokens a minute the provider allows (else from its headers).")] = None,
+    rpm: Annotated[Optional[int], typer.Option(min=1, help="Requests a minute the provider allows.")] = None,
+    max_cost: Annotated[Optional[float], typer.Option(min=0, help="Start no call that could take the run's cost past this.")] = None,
 ) -> None:
     """Draft what is missing or stale into content/ (cached; hand-edited drafts are kept)."""
+    if (status or cancel) and not batch:
+        raise InputError("--status and --cancel go with --batch: `confgen generate --batch --status`")
     summary = _draft(project_dir, only=only, provider=provider, model=model, concurrency=concurrency, force=force,
-                     dry_run=dry_run)
+                     dry_run=dry_run, batch=batch, status=status, cancel=cancel, tpm=tpm, rpm=rpm, max_cost=max_cost)
     _fail_if_any(summary)
 
 
@@ -86,12 +94,15 @@ def build(
     strict: Annotated[bool, typer.Option("--strict", help="Fail on any MkDocs warning.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Redraft even up-to-date and hand-edited drafts.")] = False,
     engine: Annotated[Optional[str], typer.Option("--engine", help="mkdocs or zensical (default: site.engine, else mkdocs).")] = None,
+    batch: Annotated[bool, typer.Option("--batch", help="Send the calls as one batch: half the price, within 24 h.")] = False,
 ) -> None:
-    """Draft what is missing (cached), render the pages and run mkdocs build into build/site."""
+    """Draft what is missing (cached), render the pages and build the site into build/site."""
     note = lambda message: err.print(message, markup=False)  # noqa: E731
-    built = pipeline.build(project_dir, offline=offline, strict=strict, force=force, note=note, progress=drafting_progress,
-                           mkdocs=ctx.obj, engine=engine)
-    print_summary(built.summary, built.settings.price_per_1k_input, built.settings.price_per_1k_output)
+    with BatchProgress() as progress:
+        built = pipeline.build(project_dir, offline=offline, strict=strict, force=force, note=note,
+                               progress=drafting_progress, mkdocs=ctx.obj, engine=engine,
+                               batch=BatchRun(progress) if batch else None)
+    print_summary(built.summary, built.settings)
     out.print(f"built {built.rendered.page_count} pages into {built.site}", markup=False)
     for folder in built.rendered.organizer:
         out.print(f"for organizers only, not published: {folder}", markup=False)

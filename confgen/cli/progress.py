@@ -8,7 +8,9 @@ from typing import Iterator
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from confgen.cli.console import err
+from confgen.draft.cost import price_for
 from confgen.draft.runner import Outcome, Summary
+from confgen.model import ProviderSettings
 
 
 @contextmanager
@@ -34,14 +36,22 @@ def drafting_progress(total: int) -> Iterator:
         yield listener
 
 
-def print_summary(summary: Summary, price_in: float | None = None, price_out: float | None = None) -> None:
+def print_summary(summary: Summary, settings: ProviderSettings | None = None) -> None:
     line = (f"drafts: {summary.count('drafted')} new, {summary.count('fresh')} up to date, {summary.count('kept')} kept, "
             f"{summary.count('failed')} failed · calls {summary.calls}, cache hits {summary.cache_hits}, "
             f"retries {summary.retries}, tokens in/out {summary.tokens_in}/{summary.tokens_out}")
-    if price_in is not None or price_out is not None:
-        cost = summary.tokens_in / 1000 * (price_in or 0) + summary.tokens_out / 1000 * (price_out or 0)
-        line += f", cost {cost:.4f}"
+    if summary.tokens_cached:
+        line += f" ({summary.tokens_cached} prompt tokens cached by the provider)"
+    batched = sum(1 for o in summary.outcomes if o.batched)
+    if batched:
+        line += f", {batched} answered in a batch"
+    if settings is not None and price_for(settings) is not None:
+        line += f", cost {summary.cost:.4f}"
     err.print(line + f" · {summary.seconds:.1f}s", markup=False)
+    undrafted = summary.of("undrafted")
+    if undrafted:
+        shown = ", ".join(o.job.path for o in undrafted[:5]) + (f" and {len(undrafted) - 5} more" if len(undrafted) > 5 else "")
+        err.print(f"left undrafted, {len(undrafted)} jobs: {shown} — {undrafted[0].message}", markup=False)
     for outcome in summary.of("kept"):
         err.print(f"kept {outcome.job.path}: {outcome.message}", markup=False)
         for detail in outcome.details:

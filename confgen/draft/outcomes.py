@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Any, Callable
 
 from confgen.errors import ConfgenError
 from confgen.types import Job
@@ -12,7 +12,7 @@ from confgen.types import Job
 @dataclass
 class Outcome:
     job: Job
-    status: str  # drafted | fresh | kept | failed
+    status: str  # drafted | fresh | kept | failed | undrafted (not started: the cost budget was spent)
     cached: bool = False
     needs_review: bool = False
     message: str = ""
@@ -20,6 +20,9 @@ class Outcome:
     tokens_out: int = 0
     retries: int = 0
     calls: int = 0
+    tokens_cached: int = 0  # prompt tokens the provider served from its prefix cache
+    cost: float = 0.0  # at the price of the run's model (0 when unknown)
+    batched: bool = False  # its answer came from a batch
     details: list[str] = field(default_factory=list)  # e.g. the facts that changed under a kept draft
 
 
@@ -51,6 +54,14 @@ class Summary:
     def tokens_out(self) -> int:
         return sum(o.tokens_out for o in self.outcomes)
 
+    @property
+    def tokens_cached(self) -> int:
+        return sum(o.tokens_cached for o in self.outcomes)
+
+    @property
+    def cost(self) -> float:
+        return sum(o.cost for o in self.outcomes)
+
     def of(self, status: str) -> list[Outcome]:
         return [o for o in self.outcomes if o.status == status]
 
@@ -70,7 +81,14 @@ class DryRun:
 
 
 Listener = Callable[[Outcome], None]
+#: Given the runner and the jobs to draft, sends their first requests as one batch, whose answers
+#: land in the call cache before the jobs are drafted (``confgen.draft.batch``).
+Batch = Callable[[Any, list[Job]], None]
 
 
 class Stopped(ConfgenError):
     """The run was interrupted; jobs not yet started are left for the next run."""
+
+
+class OverBudget(ConfgenError):
+    """A call was not started: it could have taken the run past ``--max-cost``."""

@@ -4,6 +4,11 @@
 Untrusted text (abstracts, bios) never reaches the model as instructions: it goes into the user
 message inside a data block, with the system message saying that the block is material to write
 about, not to obey.
+
+The order serves a provider's prompt cache, which serves the longest prefix earlier requests
+shared: the system message is the same for every job of a language, the kind's instructions (and
+its contract, the same for every session of a type) come next, and the job's own facts and its
+untrusted data come last.
 """
 
 from __future__ import annotations

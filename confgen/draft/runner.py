@@ -29,7 +29,8 @@ from confgen.draft import fact_changes
 from confgen.draft.cache import Cache
 from confgen.draft.drafters import OFFLINE, Drafter, Feedback, OfflineDrafter
 from confgen.draft.gates import errors, gates_for, run_gates
-from confgen.draft.outcomes import DryRun, Listener, Outcome, Stopped, Summary
+from confgen.draft.metering import Meter
+from confgen.draft.outcomes import Batch, DryRun, Listener, Outcome, OverBudget, Stopped, Summary
 from confgen.draft.prompt import build_request, template_version
 from confgen.draft.slots import Slots
 from confgen.draft.store import DraftStore
@@ -57,7 +58,7 @@ SHARED_PAUSE_MIN = 1.0
 class Runner:
     def __init__(self, project: Project, provider: Provider | None, *, force: bool = False, require_provider: bool = False,
                  concurrency: int = 1, listener: Listener | None = None, sleep: Callable[[float], None] = time.sleep,
-                 settings: ProviderSettings | None = None):
+                 settings: ProviderSettings | None = None, max_cost: float | None = None, batch: Batch | None = None):
         self.project = project
         self.provider = provider
         self.force = force
@@ -71,7 +72,8 @@ class Runner:
         settings = settings or project.conference.provider  # merged with env and flags by the caller
         #: A model's drafter, or the offline one when there is no model (``provider`` None).
         self.drafter: Drafter = self.offline_drafter if provider is None else ChatDrafter(
-            project, provider, settings, concurrency=self.concurrency, sleep=sleep, stop=self._stop)
+            project, provider, settings, concurrency=self.concurrency, sleep=sleep, stop=self._stop, max_cost=max_cost)
+        self.batch = batch
         #: Writes a job's draft when the drafter could not write one that passes the gates.
         self.fallback: Drafter | None = None if self.drafter is self.offline_drafter else self.offline_drafter
 
@@ -127,6 +129,8 @@ class Runner:
                 summary.outcomes.append(skip)
                 hear(skip)
         try:
+            if self.batch and todo:
+                self.batch(self, todo)
             if not self.drafter.parallel or self.concurrency == 1 or len(todo) <= 1:
                 for job in todo:
                     self._finish(summary, self._safe_draft(job), hear)
@@ -169,6 +173,8 @@ class Runner:
         outcome = Outcome(job, "drafted")  # kept on failure too: its calls and tokens were spent
         try:
             return self._draft(job, outcome)
+        except OverBudget as exc:
+            outcome.status, outcome.message = "undrafted", str(exc)
         except ConfgenError as exc:
             outcome.status, outcome.message = "failed", str(exc)
         except Exception as exc:  # a bug in a plugin or template must not take the other jobs down
@@ -231,13 +237,15 @@ class ChatDrafter:
     parallel = True  # a call waits on the network: many at once keep the server busy
 
     def __init__(self, project: Project, provider: Provider, settings: ProviderSettings, *, concurrency: int = 1,
-                 sleep: Callable[[float], None] = time.sleep, stop: threading.Event | None = None):
+                 sleep: Callable[[float], None] = time.sleep, stop: threading.Event | None = None,
+                 max_cost: float | None = None):
         self.project = project
         self.provider = provider
         self.settings = settings
         self.sleep = sleep
         self.attempts = project.conference.gates.max_attempts
         self._stop = stop or threading.Event()
+        self.meter = Meter(provider, settings, self._stop, max_cost)  # pace, budget, usage and cost of each call
         self._cache: Cache | None = None
         self._cache_lock = threading.Lock()
         self._slots = Slots(max(1, concurrency))
@@ -331,6 +339,7 @@ class ChatDrafter:
         cached = self.cache.get(key)
         if cached is not None:
             outcome.cached = True
+            self.meter.cache_hit(key, outcome)
             return cached
         tries = 0
         waited = 0.0
@@ -362,8 +371,6 @@ class ChatDrafter:
                 waited += 0 if exc.outage else delay
                 self.sleep(delay)
                 continue
-            outcome.tokens_in += completion.tokens_in
-            outcome.tokens_out += completion.tokens_out
             self.cache.put(key, self.provider.name, self.provider.model, request, completion, seconds)
             return completion
 
@@ -372,8 +379,7 @@ class ChatDrafter:
         with self._slots.hold(priority):
             self._wait_for_pause()
             started = time.perf_counter()
-            outcome.calls += 1
-            completion = self.provider.complete(request, job)
+            completion = self.meter.call(request, job, outcome)
             seconds = time.perf_counter() - started
         if completion.finish_reason == "content_filter":
             raise ProviderError("the server's content filter stopped the answer", retryable=True)

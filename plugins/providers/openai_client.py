@@ -11,15 +11,20 @@ from __future__ import annotations
 
 import email.utils
 import time
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 from urllib.parse import urlparse
 
 import openai
+import pydantic
+from openai.types.chat import ChatCompletion
 
 from confgen.api import ChatRequest, Completion, InputError, Job, ProviderError
 from confgen.model import ProviderSettings
 
 from confgen_plugins.providers.openai import JOB_HEADER, NAME  # noqa: E402  (sent so that server logs can tell jobs apart)
+
+if TYPE_CHECKING:
+    from confgen_plugins.providers.openai_batches import OpenAIBatches
 #: Statuses the OpenAI API documents as transient (timeout, conflict, rate limit, server errors).
 RETRYABLE_STATUS = {408, 409, 429}
 #: A placeholder for servers that want no key: the client refuses to start without one.
@@ -73,24 +78,50 @@ class OpenAIProvider:
         self.where = settings.base_url or "api.openai.com"
         self.client = openai.OpenAI(api_key=api_key, base_url=settings.base_url or None, timeout=settings.timeout,
                                     max_retries=0)
+        #: Hears the headers of every answer (a pacer reads the rate-limit ones); set by the runner.
+        self.observe: Callable[[Mapping[str, str]], None] | None = None
 
-    def complete(self, request: ChatRequest, job: Job) -> Completion:
+    def params(self, request: ChatRequest) -> dict[str, Any]:
+        """The body of a chat completion request (also a batch line's ``body``)."""
         params: dict[str, Any] = {"model": self.model, "messages": request.messages,
                                   "temperature": request.temperature, "max_tokens": request.max_tokens}
         if request.seed is not None:
             params["seed"] = request.seed
+        return params
+
+    def complete(self, request: ChatRequest, job: Job) -> Completion:
+        params = self.params(request)
         try:
-            response = self.client.chat.completions.create(**params, extra_headers={JOB_HEADER: job.id})
+            raw = self.client.chat.completions.with_raw_response.create(**params, extra_headers={JOB_HEADER: job.id})
+            if self.observe is not None:  # the rate-limit headers pace the calls that follow
+                self.observe(raw.headers)
+            response = raw.parse()
         except openai.APITimeoutError:
             raise ProviderError(f"no answer from {self.where} within {self.settings.timeout:g}s "
                                 "(raise provider.timeout for slow models)", retryable=True) from None
         except openai.APIConnectionError as exc:
             raise ProviderError(f"cannot reach {self.where}: {exc.__cause__ or exc}", outage=True) from None
         except openai.APIStatusError as exc:
+            if self.observe is not None:
+                self.observe(exc.response.headers)
             raise self._status_error(exc) from None
         except (openai.APIResponseValidationError, ValueError) as exc:
             raise ProviderError(f"{self.where} sent a malformed answer: {exc}", retryable=True) from None
         return self._completion(response)
+
+    def completion_of(self, body: Any) -> Completion:
+        """A Completion from the JSON body of a chat completion (a batch output line's)."""
+        try:
+            response = ChatCompletion.model_validate(body)
+        except pydantic.ValidationError as exc:
+            raise ProviderError(f"{self.where} sent a malformed answer: {exc.errors()[0]['msg']}",
+                                retryable=True) from None
+        return self._completion(response)
+
+    def batches(self) -> "OpenAIBatches":
+        from confgen_plugins.providers.openai_batches import OpenAIBatches
+
+        return OpenAIBatches(self.client, self.where)
 
     def _completion(self, response: Any) -> Completion:
         choices = getattr(response, "choices", None)
@@ -102,11 +133,13 @@ class OpenAIProvider:
         if not isinstance(text, str):
             raise ProviderError(f"{self.where} sent an answer with no text", retryable=True)
         usage = getattr(response, "usage", None)
+        details = getattr(usage, "prompt_tokens_details", None)
         return Completion(
             text=text,
             tokens_in=int(getattr(usage, "prompt_tokens", 0) or 0),
             tokens_out=int(getattr(usage, "completion_tokens", 0) or 0),
             finish_reason=str(getattr(choice, "finish_reason", None) or "stop"),
+            cached_tokens=int(getattr(details, "cached_tokens", 0) or 0),
         )
 
     def _status_error(self, exc: openai.APIStatusError) -> ProviderError:
