@@ -96,6 +96,8 @@ class BatchRun:
 
     def __call__(self, runner: Any, todo: list[Job]) -> None:
         drafter = runner.drafter
+        if not hasattr(drafter, "meter"):  # the offline drafter calls nothing: there is nothing to batch
+            return
         project = runner.project
         api = api_of(drafter.provider)
         state = load_state(project)
