@@ -36,8 +36,8 @@ LIMITS = (
     "Content-Security-Policy after the build instead",
     "zensical 0.0.73 is the newest release installable from PyPI alone (later ones need zensical-ui, which is not "
     "published there); its templates are minijinja, so a project's theme overrides must be plain Jinja",
-    "zensical escapes page titles and the site name itself: a title holding '&' or '<' is shown escaped twice in "
-    "<title>, the header and the navigation",
+    "zensical escapes the titles of the previous and next pages once more in the footer's aria-label: a screen "
+    "reader says 'Venue &amp; travel' where the page shows 'Venue & travel'",
 )
 
 HARDEN_EXTENSION = "confgen_plugins.site.harden_zensical"

@@ -25,6 +25,13 @@ def confgen_mkdocs_config(conference: Conference, lang: str, config: dict) -> No
     config["plugins"] = [p for p in plugins if not (p == "search" or (isinstance(p, dict) and "search" in p))]
     config.setdefault("extra_javascript", []).append("assets/confgen/search.js")
     config["not_in_nav"] = (config.get("not_in_nav") or "") + "\n/" + SEARCH_PAGE
+    # One palette and no toggle: given as a mapping, the theme writes no palette form. As a list it
+    # writes a radio input marked aria-hidden; with Material's search plugin gone, axe reports that
+    # input as focusable (aria-hidden-focus, serious).
+    theme = config.get("theme") or {}
+    palette = theme.get("palette")
+    if isinstance(palette, list) and len(palette) == 1 and not palette[0].get("toggle"):
+        theme["palette"] = dict(palette[0])
 
 
 @hookimpl
