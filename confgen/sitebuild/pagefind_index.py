@@ -109,11 +109,17 @@ def precache_search(site: Path) -> None:
         return
     text = worker.read_text("utf-8")
     found, version = PRECACHE.search(text), VERSION.search(text)
-    if not found or not version or "search/" in json.loads(found.group(1)):
-        return  # not confgen's worker, or already given the search files
+    if not found or not version:
+        return  # not confgen's worker
+    urls, base = json.loads(found.group(1)), json.loads(version.group(1))
+    if "search/" in urls:
+        # A dirty rebuild keeps the worker of the last build when its source is unchanged: take
+        # back what that build added, so the new index's files and digest replace the old ones.
+        urls = [url for url in urls if url != "search/" and not url.startswith(BUNDLE + "/")]
+        base = base.rsplit("-", 1)[0]
     entry = (site / BUNDLE / "pagefind-entry.json").read_bytes()
     digest = hashlib.sha256(entry).hexdigest()[:12]
-    urls = json.loads(found.group(1)) + ["search/"] + core_files(site)
+    urls += ["search/"] + core_files(site)
     text = PRECACHE.sub(lambda m: f"var PRECACHE = {json.dumps(urls)};", text, count=1)
-    text = VERSION.sub(lambda m: f"var VERSION = {json.dumps(json.loads(version.group(1)) + '-' + digest)};", text, count=1)
-    atomic.write_text(worker, text)
+    text = VERSION.sub(lambda m: f"var VERSION = {json.dumps(base + '-' + digest)};", text, count=1)
+    atomic.write_if_changed(worker, text.encode("utf-8"))
