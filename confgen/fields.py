@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, AnyUrl, BeforeValidator, Field, HttpUrl, PlainSerializer, UrlConstraints
+from pydantic import AfterValidator, AnyUrl, BaseModel, BeforeValidator, ConfigDict, Field, HttpUrl, PlainSerializer, UrlConstraints
 
 from confgen import LANGUAGES
 
@@ -101,3 +101,9 @@ def _local(value: Any, zone: ZoneInfo) -> Any:
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
         return value.astimezone(zone).replace(tzinfo=None)
     return value
+
+
+class Strict(BaseModel):
+    """A part of conference.yaml: unknown keys are errors, and a loaded value never changes."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)

@@ -18,8 +18,6 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     EmailStr,
     Field,
     field_validator,
@@ -28,8 +26,9 @@ from pydantic import (
 
 from confgen import LANGUAGES
 from confgen.fields import (
-    MAX_DAYS, MAX_LINE, Amount, Count, Identifier, Line, LinkUrl, Localized, Name, Url, _local, known_zone,
+    MAX_DAYS, MAX_LINE, Amount, Strict, Count, Identifier, Line, LinkUrl, Localized, Name, Url, _local, known_zone,
 )
+from confgen.run_settings import GateSettings, Price, ProviderSettings  # noqa: F401 - Price: part of the model
 from confgen.stash import Stash
 
 
@@ -47,8 +46,6 @@ def tr(value: dict[str, str] | str | None, lang: str) -> str:
 ImagePath = Annotated[str, Field(min_length=1, max_length=MAX_LINE, pattern=r"^[^\n\r]*$")]
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class SessionType(str, Enum):
@@ -263,42 +260,6 @@ class SiteSettings(Strict):
     #: What builds the site from the rendered projects: MkDocs with Material, or Zensical (see
     #: confgen.sitebuild.engines). ``confgen build --engine`` overrides it for one build.
     engine: Literal["mkdocs", "zensical"] = "mkdocs"
-
-
-class Price(Strict):
-    """What a model costs, in currency units per million tokens."""
-
-    input: Annotated[Amount, Field(ge=0)]
-    output: Annotated[Amount, Field(ge=0)]
-    cached_input: Annotated[Amount, Field(ge=0)] | None = None  # None: the input price
-    batch_discount: Annotated[Amount, Field(ge=0, le=1)] = 0.5  # the share a batch call saves
-
-
-class ProviderSettings(Strict):
-    name: str = "offline"
-    model: str | None = None
-    base_url: str | None = None
-    api_key_env: str = "OPENAI_API_KEY"
-    temperature: Annotated[float, Field(ge=0, le=2)] = 0.3
-    max_tokens: Annotated[int, Field(gt=0)] | None = None  # None: from each kind's length range; set: a cap
-    timeout: Annotated[Amount, Field(gt=0)] = 60.0
-    #: Seconds to keep retrying a server that is down or answers 5xx before a job fails.
-    retry_for: Annotated[Amount, Field(ge=0, le=86_400)] = 300.0
-    concurrency: Annotated[int, Field(ge=1, le=256)] = 4
-    seed: int | None = 0
-    price_per_1k_input: Annotated[Amount, Field(ge=0)] | None = None
-    price_per_1k_output: Annotated[Amount, Field(ge=0)] | None = None
-    #: Tokens and requests a minute the provider allows (else read from its x-ratelimit-* headers).
-    tpm: Annotated[int, Field(gt=0)] | None = None
-    rpm: Annotated[int, Field(gt=0)] | None = None
-    #: Prices per model, overriding confgen's table (confgen.draft.cost).
-    prices: dict[str, Price] = {}
-
-
-class GateSettings(Strict):
-    max_attempts: Annotated[int, Field(ge=1, le=10)] = 3
-    run_code: bool = True  # Python blocks of drafts run in the sandbox
-    disabled: list[str] = []
 
 
 class Conference(Strict):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Protocol, Sequence
 
-from confgen.draft.outcomes import DryRun, Outcome
+from confgen.draft.outcomes import Outcome
 from confgen.load.project import Project
 from confgen.types import Finding, Job, stable_hash
 
@@ -36,10 +36,6 @@ class Drafter(Protocol):
 
     def draft(self, job: Job, feedback: Feedback, outcome: Outcome) -> str:
         """The Markdown body of ``job``'s draft; ``outcome`` counts what it cost (calls, tokens)."""
-        ...
-
-    def estimate(self, result: DryRun) -> None:
-        """Fill in what drafting ``result.todo`` would cost, calling nothing."""
         ...
 
     def open(self) -> None: ...
@@ -68,9 +64,6 @@ class OfflineDrafter:
     def draft(self, job: Job, feedback: Feedback = (), outcome: Outcome | None = None) -> str:
         kind = self.project.kinds[job.kind]
         return kind.offline(job, self.project.conference, self.project.templates)
-
-    def estimate(self, result: DryRun) -> None:
-        pass  # nothing is called or paid for
 
     def open(self) -> None:
         pass

@@ -70,16 +70,6 @@ class Summary:
         return [o for o in self.outcomes if o.needs_review]
 
 
-@dataclass
-class DryRun:
-    """What a run would do, computed without calling anything."""
-
-    jobs: list[Job]
-    todo: list[Job]
-    cached: int = 0
-    tokens: int = 0
-
-
 Listener = Callable[[Outcome], None]
 #: Given the runner and the jobs to draft, sends their first requests as one batch, whose answers
 #: land in the call cache before the jobs are drafted (``confgen.draft.batch``).

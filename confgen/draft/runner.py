@@ -30,7 +30,7 @@ from confgen.draft.cache import Cache
 from confgen.draft.drafters import OFFLINE, Drafter, Feedback, OfflineDrafter
 from confgen.draft.gates import errors, gates_for, run_gates
 from confgen.draft.metering import Meter
-from confgen.draft.outcomes import Batch, DryRun, Listener, Outcome, OverBudget, Stopped, Summary
+from confgen.draft.outcomes import Batch, Listener, Outcome, OverBudget, Stopped, Summary
 from confgen.draft.prompt import build_request, template_version
 from confgen.draft.slots import Slots
 from confgen.draft.store import DraftStore
@@ -104,13 +104,6 @@ class Runner:
         same = meta.get("input_hash") == job.input_hash(self.version(job, meta.get("provider", OFFLINE)))
         kept = fact_changes.kept(meta, job.facts, same)
         return Outcome(job, "kept", needs_review=kept.needs_review, message=kept.message, details=kept.changes)
-
-    def dry_run(self, jobs: list[Job]) -> DryRun:
-        """The jobs to draft, how many first requests are cached and a rough count of tokens."""
-        todo = [job for job in jobs if self.skip_reason(job, self.store.read(job.path)) is None]
-        result = DryRun(jobs, todo)
-        self.drafter.estimate(result)
-        return result
 
     # -- running ------------------------------------------------------------------------------------
 
@@ -318,21 +311,6 @@ class ChatDrafter:
         if self._cache is not None:
             self._cache.close()
             self._cache = None
-
-    def estimate(self, result: DryRun) -> None:
-        """Count the cached first requests of ``result.todo`` and roughly the tokens of the others."""
-        cache = Cache(self.cache_path) if self.cache_path.exists() else None
-        try:
-            for job in result.todo:
-                request = self.request(job)
-                if cache is not None and cache.has(self.cache_key(request, job)):
-                    result.cached += 1
-                else:  # rough: ~4 characters a token in English, ~1.5 in Chinese, plus the answer at most
-                    chars = sum(len(m["content"]) for m in request.messages)
-                    result.tokens += int(chars / (1.5 if job.lang == "zh" else 4)) + request.max_tokens
-        finally:
-            if cache is not None:
-                cache.close()
 
     def _call(self, request: ChatRequest, job: Job, outcome: Outcome) -> Completion:
         key = self.cache_key(request, job)
