@@ -134,3 +134,15 @@ def test_gates_are_fast_on_the_reference_drafts():
         assert [f for f in run_gates(ctx, mine) if f.severity == "error"] == [], body[:200]
     per_draft = (time.perf_counter() - started) / len(texts)
     assert per_draft < 0.05, per_draft  # 3200 drafts must gate in well under a few minutes
+
+
+def test_a_list_item_quoting_an_abstract_sentence_whole_is_quoted_but_one_woven_into_prose_is_a_copy(gates):
+    abstract = ("Agents fail in new ways in production. We show three traces of agents looping on a broken tool "
+                "and how a budget per task stops them.")
+    job = Job("talks", "k1", "en", facts={}, untrusted={"abstract": abstract})
+    quoted = ("Intro line.\n\n- We show three traces of agents looping on a broken tool and how a budget per task "
+              "stops them.\n- Agents fail in new ways in production.\n")
+    assert [f for f in findings(gates, quoted, job=job) if f[0] == "untrusted-echo"] == []
+    woven = ("Intro line.\n\n- In short, we show three traces of agents looping on a broken tool and how a budget "
+             "per task stops them, which is why you should come.\n")
+    assert ("untrusted-echo", 3) in findings(gates, woven, job=job)

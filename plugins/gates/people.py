@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from functools import lru_cache
+from typing import Any
 
 from confgen.api import Finding, GateContext, StashKey, hookimpl
 from confgen.model import Conference
@@ -96,7 +96,16 @@ def _known_built(conference: Conference) -> tuple[str, set[str]]:
     return facts.text, facts.organizations | OTHER_COMPANIES
 
 
-@lru_cache(maxsize=4)
+TAGGER = StashKey[Any]()
+
+
+def _tagger_of(conference: Conference, facts: Facts):
+    """The conference's tagger, built once under the stash's lock: drafts checked at once on many
+    threads would otherwise each load jieba's dictionary (seconds each) at the same time."""
+    words = tuple(sorted(n for n in facts.speaker_names if re.search(r"[\u4e00-\u9fff]", n)))
+    return conference.stash.setdefault_by(TAGGER, lambda: _tagger(words))
+
+
 def _tagger(words: tuple[str, ...]):
     """A jieba part-of-speech tagger of its own (the global one stays untouched), knowing the
     event's names as whole words."""
@@ -113,8 +122,7 @@ def _tagger(words: tuple[str, ...]):
 def _names_zh(clause: str, conference: Conference, facts: Facts) -> list[str]:
     if not PERSON_CUE_ZH.search(clause):
         return []
-    words = tuple(sorted(n for n in facts.speaker_names if re.search(r"[\u4e00-\u9fff]", n)))
-    tagger = _tagger(words)
+    tagger = _tagger_of(conference, facts)
     with _jieba_lock:  # jieba's tokenizers are not thread-safe while they load
         tagged = list(tagger.cut(clause))
     found = []

@@ -6,7 +6,7 @@ and zero-width characters used to hide an instruction, or it weaves a long stret
 submitter's words into its own prose. Any of these fails the draft, and the findings go back to the
 model like every gate's.
 
-A paragraph quoted whole from the abstract or bio is the submitter's own text, shown as theirs on
+A paragraph or list item quoted whole from the abstract or bio is the submitter's own text, shown as theirs on
 a sanitized page (the facts gate treats it the same way); what this gate refuses is a long copied
 stretch inside a paragraph the model wrote.
 """
@@ -68,8 +68,12 @@ def squeeze(text: str) -> str:
                    and not BIDI.match(ch) and not ZERO_WIDTH.match(ch))
 
 
+LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+
+
 def paragraphs(text: str):
-    """(first line, the paragraph with its whitespace collapsed), outside code fences."""
+    """(first line, the paragraph or list item with its whitespace collapsed, without the item's
+    marker), outside code fences."""
     start, lines, fence = 0, [], None
     for number, line in enumerate(text.split("\n") + [""], 1):
         marker = re.match(r"^\s*(`{3,}|~{3,})", line)
@@ -77,10 +81,14 @@ def paragraphs(text: str):
             if marker:
                 fence = None if fence and marker.group(1)[0] == fence[0] else (fence or marker.group(1))
             continue
+        item = LIST_ITEM.match(line)
+        if item and lines:  # each list item stands alone: one quoted whole is quoted, as a paragraph is
+            yield start, " ".join(" ".join(lines).split())
+            lines = []
         if line.strip():
             if not lines:
                 start = number
-            lines.append(line)
+            lines.append(line[item.end():] if item else line)
         elif lines:
             yield start, " ".join(" ".join(lines).split())
             lines = []
