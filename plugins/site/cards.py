@@ -23,7 +23,7 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
-from confgen.api import Asset, ContentKind, Draft, Page, RenderContext, by_identity, hookimpl
+from confgen.api import Asset, ContentKind, Draft, Page, RenderContext, StashKey, hookimpl
 from confgen.model import Conference, Session, tr
 
 WIDTH, HEIGHT = 1200, 630
@@ -271,9 +271,11 @@ def confgen_content_kinds():
     return [Cards()]
 
 
-@by_identity
+SESSIONS = StashKey["dict[str, Session]"]()
+
+
 def _sessions(conference: Conference) -> dict[str, Session]:
-    return {s.id: s for s in conference.sessions}
+    return conference.stash.setdefault_by(SESSIONS, lambda: {s.id: s for s in conference.sessions})
 
 
 @hookimpl
