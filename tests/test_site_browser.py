@@ -83,7 +83,8 @@ def test_agenda_on_a_phone_and_a_desktop(fresh, base_url):
         set_viewport(fresh, width, height)
         for lang in ("zh", "en"):
             fresh.get(base_url + f"{lang}/agenda/day-1/")
-            wait(fresh, EC.visibility_of_element_located((By.CSS_SELECTOR, ".cg-grid")))
+            # A phone gets the day as a list by time slot, a desktop the grid.
+            wait(fresh, EC.visibility_of_element_located((By.CSS_SELECTOR, ".cg-slots" if name == "phone" else ".cg-grid")))
             fresh.save_screenshot(str(ARTIFACTS / f"agenda-day-1-{lang}-{name}.png"))
         assert len(items(fresh)) == 29
         assert fresh.execute_script("return document.documentElement.scrollWidth") <= width, "the page itself must not scroll sideways"
