@@ -76,8 +76,9 @@ def test_budget_figures_appear_nowhere_in_the_public_site(built):
     words = ["净收入", "盈亏平衡", "总成本", "Net revenue", "Break-even", "break-even", "预算方案", "Budget plan"]
     needles = sorted(set(figures["zh"] + figures["en"] + words))
     scanned = {p.relative_to(site).as_posix() for p, _ in public_files(site)}
-    assert {"zh/sitemap.xml", "en/sitemap.xml", "zh/sitemap.xml.gz", "zh/search/search_index.json",
-            "en/search/search_index.json"} <= scanned
+    assert {"zh/sitemap.xml", "en/sitemap.xml", "zh/sitemap.xml.gz", "zh/pagefind/pagefind-entry.json",
+            "en/pagefind/pagefind-entry.json"} <= scanned
+    assert any(p.startswith("zh/pagefind/fragment/") for p in scanned)  # the indexed text, decompressed
     for path, text in public_files(site):
         found = [n for n in needles if n in text]
         assert not found, f"{path.relative_to(site)} shows {found}"
@@ -197,8 +198,10 @@ def test_every_page_says_where_its_text_comes_from(built):
 
 def test_the_label_is_not_in_the_search_index(built):
     root, _ = built
-    index = json.loads((root / "build" / "site" / "en" / "search" / "search_index.json").read_text("utf-8"))
-    assert not any("organizers' event data" in doc["text"] for doc in index["docs"])
+    from search_ui import fragments
+
+    records = fragments(root / "build" / "site" / "en")
+    assert records and not any("organizers' event data" in record["content"] for record in records)
 
 
 # -- social cards and link previews ---------------------------------------------------------------

@@ -177,7 +177,7 @@ for (const el of document.querySelectorAll("*")) {
     if (n.startsWith("on")) found.push(el.tagName + " " + n);
     if (["id", "class", "name"].includes(n) && /(^|\\s)xss\\d*(\\s|$)/i.test(a.value)) found.push(el.tagName + " " + n + "=" + a.value);
     if (["href", "src", "action", "formaction", "data", "srcdoc"].includes(n)
-        && ((/^\\s*(javascript|vbscript|data)\\s*:/i.test(a.value) && a.value !== "javascript:void(0)") || foreign(a.value)))
+        && ((/^\\s*(javascript|vbscript|data)\\s*:/i.test(a.value) && !/^javascript:void\\(0\\);?$/.test(a.value)) || foreign(a.value)))
       found.push(el.tagName + " " + n + "=" + a.value.slice(0, 60));
   }
 }
