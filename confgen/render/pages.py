@@ -1,8 +1,8 @@
 """Render: drafts + facts -> one MkDocs project per language in ``build/<lang>/``.
 
 Every page exists at the same path in each language, so the language switch can land on the same
-page. Each language is its own MkDocs project with its own search settings: Chinese search needs a
-separator that includes U+200B (where jieba's segmentation puts word breaks), English does not.
+page. Each language is its own MkDocs project; search is Pagefind's, indexed after the build
+(confgen.sitebuild.pagefind_index), so no project carries MkDocs' own search plugin.
 Files are written only when their content changed, so a rebuild with nothing new touches nothing.
 """
 
@@ -28,10 +28,6 @@ from confgen.model import LANGUAGES, tr
 from confgen.load.project import Project
 from confgen.render.templates import PACKAGED
 
-SEARCH_SEPARATOR = {
-    "zh": r"[\s\u200b\u3000\-、。，．？！；：,:!=\[\]()\"`/]+|\.(?!\d)|&[lg]t;",
-    "en": r"[\s\-,:!=\[\]()\"`/]+|\.(?!\d)|&[lg]t;|(?=[A-Z][a-z])",
-}
 NOT_IN_NAV = ("/talks/", "/speakers/")
 DIRTY_HOOKS = Path(__file__).resolve().parents[1] / "sitebuild" / "dirty_hooks.py"
 
@@ -137,7 +133,7 @@ def mkdocs_config(project: Project, lang: str, pages: list[Page]) -> dict:
             "features": ["navigation.tabs", "navigation.top", "navigation.indexes", "search.suggest", "search.highlight", "content.code.copy"],
             "palette": [{"scheme": "default", "primary": "indigo", "accent": "deep orange"}],
         },
-        "plugins": [{"search": {"lang": ["en"] if lang == "en" else ["zh", "en"], "separator": SEARCH_SEPARATOR[lang]}}],
+        "plugins": [],  # none of MkDocs' own: without the key it would add its search plugin
         "markdown_extensions": [
             "admonition", "attr_list", "md_in_html", "tables", "def_list", "footnotes",
             {"toc": {"permalink": True}},

@@ -15,6 +15,7 @@ import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Iterable
 
 from confgen import LANGUAGES
 from confgen.errors import ConfgenError
@@ -70,14 +71,20 @@ class MkDocsProcesses:
         if self._closed:
             return
         self._closed = True
-        for process in self._processes.values():
-            if process.poll() is None:
-                process.kill()
-        for process in self._processes.values():
-            process.communicate()  # reaps it and closes its pipes
+        stop_all(self._processes.values())
 
     def __enter__(self) -> "MkDocsProcesses":
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def stop_all(processes: Iterable[subprocess.Popen]) -> None:
+    """Kill every process still running, then reap each one and close its pipes."""
+    processes = list(processes)
+    for process in processes:
+        if process.poll() is None:
+            process.kill()
+    for process in processes:
+        process.communicate()

@@ -1,9 +1,7 @@
 """One language's ``mkdocs build``, started before its project is rendered.
 
-It loads MkDocs, the Material theme and, for Chinese, the dictionary of
-the search plugin's segmenter (jieba: 0.7 s, a third of the Chinese build) while confgen is still
-drafting and rendering on the other core. Then it waits for one line on stdin, the arguments of
-``mkdocs build`` as a JSON list, and runs them through MkDocs' own command line, exiting with its
+It loads MkDocs while confgen is still drafting and rendering on the other core. Then it waits for
+one line on stdin, the arguments of ``mkdocs build`` as a JSON list, and runs them through MkDocs' own command line, exiting with its
 status. End of input without a line (the render failed, or confgen was stopped) means there is
 nothing to build: it exits at once.
 
@@ -14,13 +12,11 @@ from __future__ import annotations
 
 import importlib
 import json
-import logging
 import sys
 
 #: What every ``mkdocs build`` of a confgen project imports before it reads a page. The Markdown
 #: extensions are left to mkdocs.yml (render and plugins choose them; they load in milliseconds).
-MODULES = ("mkdocs.__main__", "mkdocs.commands.build", "mkdocs.config.defaults", "mkdocs.structure.pages",
-           "material.plugins.search.plugin")
+MODULES = ("mkdocs.__main__", "mkdocs.commands.build", "mkdocs.config.defaults", "mkdocs.structure.pages")
 
 
 def warm(lang: str) -> None:
@@ -29,13 +25,6 @@ def warm(lang: str) -> None:
             importlib.import_module(name)
         except ImportError:
             pass  # mkdocs itself will name what is missing
-    if lang == "zh":
-        try:
-            import jieba
-        except ImportError:
-            return
-        jieba.setLogLevel(logging.WARNING)
-        jieba.initialize()
 
 
 def main(argv: list[str]) -> int:

@@ -28,6 +28,7 @@ from pathlib import Path
 import yaml
 
 from confgen.errors import ConfgenError
+from confgen.sitebuild.mkdocs_processes import stop_all
 
 #: What Zensical cannot do yet that an MkDocs build of a confgen project does, printed by every
 #: Zensical build (and listed in the README). Each line says what confgen does instead, if anything.
@@ -103,11 +104,7 @@ class ZensicalProcesses:
         if self._closed:
             return
         self._closed = True
-        for process in self._processes.values():
-            if process.poll() is None:
-                process.kill()
-        for process in self._processes.values():
-            process.communicate()
+        stop_all(self._processes.values())
 
     def __enter__(self) -> "ZensicalProcesses":
         return self

@@ -1,5 +1,5 @@
 """Search by Pagefind instead of Material's lunr index: a search page in each language, the header's
-link to it, and the theme's own search plugin removed from every mkdocs.yml. The index itself is
+link to it (render writes no mkdocs.yml with the theme's own search plugin). The index itself is
 made after the build (confgen.sitebuild.pagefind_index), from the site either engine built."""
 
 from __future__ import annotations
@@ -21,8 +21,6 @@ class Search(ContentKind):
 
 @hookimpl
 def confgen_mkdocs_config(conference: Conference, lang: str, config: dict) -> None:
-    plugins = config.get("plugins") or []
-    config["plugins"] = [p for p in plugins if not (p == "search" or (isinstance(p, dict) and "search" in p))]
     config.setdefault("extra_javascript", []).append("assets/confgen/search.js")
     config["not_in_nav"] = (config.get("not_in_nav") or "") + "\n/" + SEARCH_PAGE
     # One palette and no toggle: given as a mapping, the theme writes no palette form. As a list it
