@@ -108,11 +108,11 @@ def test_untrusted_text_reaches_the_model_as_data(mini_project, server):
 def test_concurrency_bounds_calls_in_flight(mini_project, server):
     point_at(mini_project, server)
     server.latency = 0.15
-    started = time.monotonic()
     summary = run(mini_project, server, only=None, concurrency=3)
     assert not summary.of("failed")
+    # Parallel, not serial, and never more than asked: counted by the server, not by a clock that
+    # a loaded machine slows down.
     assert server.max_in_flight == 3
-    assert time.monotonic() - started < server.calls * 0.15 / 3 + 3  # parallel, not serial
 
 
 def test_retry_after_pauses_every_call(mini_project, server):
