@@ -14,7 +14,7 @@ from confgen.contract import Contract, Marker, Mention
 from confgen.errors import ConfgenError, InputError, ProviderError, SettingsError
 from confgen.hookspecs import hookimpl
 from confgen.kinds import ContentKind, RenderContext, TemplateRenderer
-from confgen.languages import LANGUAGES, label
+from confgen.languages import LANGUAGES, dated, label, word
 from confgen.draft.typography import format_prose, prose_runs, typeset
 from confgen.memo import Memo, pure
 from confgen.stash import Stash, StashKey
@@ -46,7 +46,7 @@ __all__ = [
     "ContentKind", "Contract", "Marker", "Mention", "RenderContext", "TemplateRenderer", "Page", "OrganizerPage", "Asset", "Draft", "Job",
     "Memo", "pure",
     # languages: the site's, and the interface words in each
-    "LANGUAGES", "label",
+    "LANGUAGES", "dated", "label", "word",
     # prose
     "typeset", "format_prose", "prose_runs",
     # providers

@@ -1,52 +1,63 @@
-"""The site's languages and the words of its interface, in one place.
+"""The site's languages and the words of its interface.
 
-Each language is built as its own MkDocs project. Adding one means: its code in ``LANGUAGES``, its
-name in ``NAMES``, a word for it in every ``LABELS`` entry, and its templates
-(``templates/*/<kind>.<lang>.md.j2``). Content kinds never name a language: the core asks each
-kind for its jobs once per language (``ContentKind.jobs``) and renders its pages once per language.
+The words live in one file per language, ``templates/words/<lang>.toml``, keyed as Material for
+MkDocs keys its own (``partials/languages/<lang>.html``): every file has the same keys, which
+``tests/test_languages.py`` checks, together with every key that templates and plugins use. Adding
+a language means: its code in ``LANGUAGES``, its ``words/<lang>.toml``, and its templates
+(``templates/*/<kind>.<lang>.md.j2``). Content kinds never name a language: the core asks each kind
+for its jobs once per language (``ContentKind.jobs``) and renders its pages once per language.
 
-A leaf: it imports nothing, so ``confgen/__init__`` and the model can use it.
+A leaf: it imports nothing of confgen, so ``confgen/__init__`` and the model can use it.
 """
 
 from __future__ import annotations
 
-#: The languages of every site, in build order; the first is the fallback of a missing word.
+import tomllib
+from functools import cache
+from importlib.resources import files
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+#: The languages of every site, in build order.
 LANGUAGES = ("zh", "en")
 
-#: Each language in its own words, for the language switcher.
-NAMES = {"zh": "中文", "en": "English"}
 
-#: Interface words by key and language: session types, levels, sponsor tiers, languages of a
-#: session, and the budget's cost lines.
-LABELS: dict[str, dict[str, str]] = {
-    "keynote": {"zh": "主题演讲", "en": "Keynote"}, "talk": {"zh": "演讲", "en": "Talk"},
-    "workshop": {"zh": "工作坊", "en": "Workshop"}, "case": {"zh": "案例分享", "en": "Case study"},
-    "panel": {"zh": "圆桌论坛", "en": "Round table"}, "competition": {"zh": "技术竞赛", "en": "Competition"},
-    "beginner": {"zh": "入门", "en": "Beginner"}, "intermediate": {"zh": "进阶", "en": "Intermediate"},
-    "advanced": {"zh": "高级", "en": "Advanced"},
-    "diamond": {"zh": "钻石赞助", "en": "Diamond"}, "platinum": {"zh": "白金赞助", "en": "Platinum"},
-    "gold": {"zh": "黄金赞助", "en": "Gold"}, "silver": {"zh": "白银赞助", "en": "Silver"},
-    "partner": {"zh": "合作伙伴", "en": "Partner"}, "media": {"zh": "媒体支持", "en": "Media partner"},
-    "zh": {"zh": "中文", "en": "Chinese"}, "en": {"zh": "英文", "en": "English"},
-    # A session's people by their role in it, one and several (the talk page's facts box).
-    "role.speaker": {"zh": "讲者", "en": "Speaker"}, "role.speaker.many": {"zh": "讲者", "en": "Speakers"},
-    "role.host": {"zh": "主持", "en": "Host"}, "role.host.many": {"zh": "主持", "en": "Hosts"},
-    "role.panelist": {"zh": "嘉宾", "en": "Panelist"}, "role.panelist.many": {"zh": "嘉宾", "en": "Panelists"},
-    "role.judge": {"zh": "评委", "en": "Judge"}, "role.judge.many": {"zh": "评委", "en": "Judges"},
-    "role.instructor": {"zh": "讲师", "en": "Instructor"}, "role.instructor.many": {"zh": "讲师", "en": "Instructors"},
-    "cost.venue": {"zh": "场地（按天）", "en": "Venue (per day)"},
-    "cost.production": {"zh": "舞台与制作", "en": "Stage and production"},
-    "cost.travel": {"zh": "讲者差旅（按人）", "en": "Speakers' travel (per speaker)"},
-    "cost.catering": {"zh": "餐饮（按人·天）", "en": "Catering (per attendee-day)"},
-    "cost.promotion": {"zh": "推广投放", "en": "Promotion"},
-}
+@cache
+def words(lang: str) -> dict[str, str | list[str]]:
+    """Every interface word of ``lang`` by key (read once per process)."""
+    return tomllib.loads((files("confgen_templates") / "words" / f"{lang}.toml").read_text(encoding="utf-8"))
+
+
+def word(key: str, lang: str) -> str:
+    """The interface word ``key`` in ``lang``; a ``KeyError`` naming both when there is none."""
+    try:
+        return words(lang)[key]  # type: ignore[return-value]
+    except KeyError:
+        raise KeyError(f"no interface word {key!r} in templates/words/{lang}.toml") from None
 
 
 def label(key: object, lang: str) -> str:
-    """The interface word for ``key`` (a string or an enum member) in ``lang``; the key itself when
-    there is none."""
+    """The word for a value of the data (a string or an enum member: a session type, a level, a
+    sponsor tier...) in ``lang``; the value itself when the catalogue has no word for it."""
     key = str(getattr(key, "value", key))
-    words = LABELS.get(key)
-    if not words:
-        return key
-    return words.get(lang) or next(iter(words.values()))
+    found = words(lang).get(key)
+    return found if isinstance(found, str) else key
+
+
+def dated(form: str, value: "dt.date", lang: str, **more: str) -> str:
+    """``value`` written by the date pattern ``form`` (``date.long``, ``date.card``) of ``lang``,
+    which may use ``year``, ``month``, ``month_name``, ``day``, ``weekday``, ``weekday_short`` and the
+    caller's ``more``."""
+    found = words(lang)
+    return word(form, lang).format(
+        year=value.year, month=value.month, month_name=found["date.months"][value.month - 1], day=value.day,
+        weekday=found["date.weekdays"][value.weekday()], weekday_short=found["date.weekdays_short"][value.weekday()], **more)
+
+
+def __getattr__(name: str):
+    # NAMES is read from the word files on first use, so importing the model reads no file.
+    if name == "NAMES":
+        return {lang: word("language.name", lang) for lang in LANGUAGES}
+    raise AttributeError(name)

@@ -15,22 +15,17 @@ import jinja2
 from confgen.errors import ConfgenError, InputError
 from confgen.load import yaml_read
 from confgen.render import escape
-from confgen.languages import label
+from confgen.languages import dated, label, word
 from confgen.model import tr
 
 PACKAGED = Path(str(files("confgen_templates")))
-
-
-WEEKDAYS = {"zh": "一二三四五六日", "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")}
 
 
 def long_date(value: Any, lang: str) -> str:
     """``2026年6月12日（周五）`` or ``Friday 12 June 2026``."""
     if isinstance(value, str):
         value = dt.date.fromisoformat(value[:10])
-    if lang == "zh":
-        return f"{value.year}年{value.month}月{value.day}日（周{WEEKDAYS['zh'][value.weekday()]}）"
-    return f"{WEEKDAYS['en'][value.weekday()]} {value.day} {value:%B} {value.year}"
+    return dated("date.long", value, lang)
 
 
 def hm(value: Any) -> str:
@@ -39,11 +34,16 @@ def hm(value: Any) -> str:
     return f"{value:%H:%M}"
 
 
-def _pick(lang: str):
-    def pick(zh: str, en: str) -> str:
-        return zh if lang == "zh" else en
+def _words_of(lang: str):
+    """``t("key")`` in a page template: the interface word in the page's language (see
+    confgen.languages); a key no language has stops the render, naming the key."""
+    def t(key: str) -> str:
+        try:
+            return word(key, lang)
+        except KeyError as exc:
+            raise ConfgenError(exc.args[0]) from None
 
-    return pick
+    return t
 
 
 class Templates:
@@ -71,7 +71,7 @@ class Templates:
         # Untrusted values into pages: `text` (inert inline Markdown), `link` (a checked <a>), `plain`;
         # drafts' Markdown through `draft_markdown` (no raw HTML, attribute lists or images).
         self.env.filters.update(text=escape.text, link=escape.link, plain=escape.plain, draft_markdown=escape.draft_markdown)
-        self.env.globals.update(tr=tr, label=label)
+        self.env.globals.update(tr=tr, label=label, word=word)
         self._versions: dict[str, str] = {}  # on the instance: a cache on the method would keep every instance alive
         self._data: dict[str, Any] = {}  # data files read once per project, like compiled templates
 
@@ -84,7 +84,7 @@ class Templates:
         except jinja2.TemplateSyntaxError as exc:
             raise ConfgenError(f"{exc.filename}:{exc.lineno}: template syntax error: {exc.message}") from None
         try:
-            return template.render(t=_pick(lang), **context)
+            return template.render(t=_words_of(lang), **context)
         except jinja2.TemplateError as exc:
             where = f"{template.filename}:{getattr(exc, 'lineno', None) or '?'}"
             raise ConfgenError(f"{where}: template error: {exc}") from None

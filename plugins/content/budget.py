@@ -32,7 +32,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from confgen.api import SettingsError, StashKey, label as ui_label
+from confgen.api import SettingsError, StashKey, word
 from confgen.model import Conference, Localized, Strict, tr
 
 SETTINGS_PATH = "extensions.budget"
@@ -282,7 +282,7 @@ def _plan(conference: Conference, budget: BudgetSettings, quantities: dict[str, 
     sponsor_lines = [line(n, p.id, tr(p.name, lang), p.price) for n, p in zip(quantities["sponsors"], budget.sponsors)]
     attendance = sum(quantities["tickets"])
     def label(item: str) -> str:
-        return ui_label(f"cost.{item}", lang)
+        return word(f"cost.{item}", lang)
 
     cost_lines = [
         Line("venue", label("venue"), days, costs.venue_per_day, costs.venue_per_day * days),

@@ -16,7 +16,7 @@ from typing import Iterable
 
 import icalendar
 
-from confgen.api import Asset, ContentKind, Memo, RenderContext, StashKey, hookimpl, pure
+from confgen.api import Asset, ContentKind, Memo, RenderContext, StashKey, hookimpl, pure, word
 from confgen.model import Conference, Session, tr
 
 PRODID = "-//confgen//conference site//EN"
@@ -164,7 +164,7 @@ def files(conference: Conference, lang: str, memo: Memo | None = None) -> dict[s
 
     out = {"calendar/event.ics": assemble(event_name, scheduled)}
     for number, day in enumerate(conference.event.days, start=1):
-        label = f"第 {number} 天" if lang == "zh" else f"Day {number}"
+        label = word("agenda.day", lang).format(n=number)
         out[f"calendar/day-{number}.ics"] = assemble(f"{event_name} · {label}", [s for s in scheduled if s.start.date() == day])
     for room in conference.rooms:
         out[f"calendar/room-{room.id}.ics"] = assemble(f"{event_name} · {tr(room.name, lang)}",

@@ -23,7 +23,7 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
-from confgen.api import Asset, ContentKind, Draft, Page, RenderContext, StashKey, hookimpl
+from confgen.api import Asset, ContentKind, Draft, Page, RenderContext, StashKey, dated, hookimpl, word
 from confgen.model import Conference, Session, tr
 
 WIDTH, HEIGHT = 1200, 630
@@ -37,7 +37,6 @@ KNOWN_CJK = ("wqy-microhei.ttc", "wqy-zenhei.ttc", "NotoSansCJK-Regular.ttc", "N
 FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts", "/System/Library/Fonts",
              "/Library/Fonts")
 CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
-WEEKDAYS_ZH = "一二三四五六日"
 _SOURCE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 
 
@@ -51,7 +50,8 @@ def _has_cjk(path: str) -> bool:
         font = ImageFont.truetype(path, 40)
     except OSError:
         return False
-    return font.getmask("中").getbbox() is not None and bytes(font.getmask("中")) != bytes(font.getmask("\U0010fffd"))
+    probe = "\u4e2d"  # an ideograph, not a word: any CJK font draws it
+    return font.getmask(probe).getbbox() is not None and bytes(font.getmask(probe)) != bytes(font.getmask("\U0010fffd"))
 
 
 def _fc_list(pattern: str) -> list[str]:
@@ -131,18 +131,15 @@ def _font(path: str, size: int):
 
 def when(conference: Conference, session: Session, lang: str) -> str:
     if not session.start or not session.end:
-        return "时间待定" if lang == "zh" else "Time to be announced"
-    start, end = session.start, session.end
-    if lang == "zh":
-        return f"{start.month}月{start.day}日 周{WEEKDAYS_ZH[start.weekday()]} {start:%H:%M}–{end:%H:%M}"
-    return f"{start:%a} {start.day} {start:%B} {start:%H:%M}–{end:%H:%M}"
+        return word("common.time_to_be_announced", lang)
+    return dated("date.card", session.start, lang, start=f"{session.start:%H:%M}", end=f"{session.end:%H:%M}")
 
 
 def card_text(conference: Conference, session: Session, lang: str) -> dict[str, str]:
     room = conference.room(session.room)
     names = [tr(p.name, lang) for p in (conference.speaker(i) for i in session.speakers) if p]
     return {"event": tr(conference.event.name, lang), "title": tr(session.title, lang),
-            "speakers": ("、" if lang == "zh" else ", ").join(names), "when": when(conference, session, lang),
+            "speakers": word("common.list_sep", lang).join(names), "when": when(conference, session, lang),
             "room": tr(room.name, lang) if room else ""}
 
 

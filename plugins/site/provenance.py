@@ -28,33 +28,14 @@ from __future__ import annotations
 
 import json
 
-from confgen.api import Draft, Page, body_hash, hookimpl
+from confgen.api import Draft, Page, body_hash, hookimpl, word
 from confgen.model import Conference
 
 OFFLINE = "offline"
 
-#: What part of a page a draft of each built-in kind is; a plugin's kind is "the text".
-PARTS = {
-    "talks": ("本场介绍", "the session description"),
-    "speakers": ("讲者介绍", "the speaker profile"),
-    "event": ("欢迎辞", "the welcome text"),
-    "agenda": ("当日导览", "the day's overview"),
-    "faq": ("常见问题解答", "the FAQ answers"),
-    "questions": ("题目与解答", "the questions and answers"),
-    "articles": ("文章正文", "the article"),
-    "brief": ("策划方案正文", "the brief's text"),
-}
-TEXT = ("正文", "the text")
-
-FACTS = ("日期、时间、会场、讲者、票价等信息来自组织方提供的大会数据。",
-         "Dates, times, rooms, names and prices come from the organizers' event data.")
-BY_MODEL = ("{part}由人工智能起草：{provider} 提供的语言模型 {model}。",
-            "{part} was drafted by AI: the language model {model} from {provider}.")
-BY_OFFLINE = ("{part}由 confgen 离线起草器仅根据大会数据生成（未使用人工智能模型）。",
-              "{part} was drafted by confgen's offline drafter from the event data alone (no AI model).")
-BY_PERSON = ("{part}由人工撰写。", "{part} was written by a person.")
-EDITED = ("其后经人工编辑。", " A person edited it afterwards.")
-NO_PROSE = ("本页没有机器撰写的文字。", "No text on this page was machine-written.")
+#: The built-in kinds whose drafts have a name for their part of a page (``provenance.part.<kind>``
+#: in the catalogue); any other kind's draft is "the text" (``provenance.part.text``).
+PARTS = ("talks", "speakers", "event", "agenda", "faq", "questions", "articles", "brief")
 
 
 def who(draft: Draft) -> str:
@@ -72,26 +53,23 @@ def edited(draft: Draft) -> bool:
 
 
 def note(draft: Draft, lang: str) -> str:
-    i = 0 if lang == "zh" else 1
-    part = PARTS.get(draft.kind, TEXT)[i]
-    if i:
-        part = part[0].upper() + part[1:]
+    part = word(f"provenance.part.{draft.kind if draft.kind in PARTS else 'text'}", lang)
+    part = part[0].upper() + part[1:]  # it opens the sentence (a no-op in scripts without case)
     by = who(draft)
     if by == "model":
-        sentence = BY_MODEL[i].format(part=part, provider=str(draft.meta.get("provider")), model=str(draft.meta.get("model")))
+        sentence = word("provenance.by_model", lang).format(part=part, provider=str(draft.meta.get("provider")), model=str(draft.meta.get("model")))
     elif by == OFFLINE:
-        sentence = BY_OFFLINE[i].format(part=part)
+        sentence = word("provenance.by_offline", lang).format(part=part)
     else:
-        sentence = BY_PERSON[i].format(part=part)
-    return sentence + (EDITED[i] if edited(draft) else "")
+        sentence = word("provenance.by_person", lang).format(part=part)
+    return sentence + (word("provenance.edited", lang) if edited(draft) else "")
 
 
 def provenance(sources: list[Draft], lang: str) -> dict:
-    i = 0 if lang == "zh" else 1
     unique = list({d.path: d for d in sources}.values())  # a page may read one draft twice
-    notes = [FACTS[i]] + [note(d, lang) for d in unique]
+    notes = [word("provenance.facts", lang)] + [note(d, lang) for d in unique]
     if not unique:
-        notes.append(NO_PROSE[i])
+        notes.append(word("provenance.no_prose", lang))
     return {"ai": any(who(d) == "model" for d in unique), "notes": notes}
 
 

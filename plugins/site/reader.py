@@ -9,7 +9,7 @@ from functools import lru_cache
 from importlib.resources import files
 from pathlib import PurePosixPath
 
-from confgen.api import Asset, ContentKind, Memo, Page, RenderContext, hookimpl, stable_hash
+from confgen.api import Asset, ContentKind, Memo, Page, RenderContext, hookimpl, stable_hash, word
 from confgen.model import Conference, tr
 from confgen_plugins.site import calendar
 
@@ -84,7 +84,7 @@ def service_worker(conference: Conference, lang: str, assets: dict[str, bytes]) 
 def manifest(conference: Conference, lang: str) -> bytes:
     data = {
         "name": tr(conference.event.name, lang), "short_name": tr(conference.event.name, lang)[:24],
-        "lang": "zh-CN" if lang == "zh" else "en", "start_url": "./agenda/day-1/", "scope": "./",
+        "lang": word("language.tag", lang), "start_url": "./agenda/day-1/", "scope": "./",
         "display": "standalone", "background_color": "#ffffff", "theme_color": "#3f51b5",
         "icons": [{"src": f"{ASSET_ROOT}/icon.svg", "sizes": "any", "type": "image/svg+xml", "purpose": "any"}],
     }
@@ -102,17 +102,13 @@ class Reader(ContentKind):
                 yield Asset(f"{ASSET_ROOT}/{name}", content)
         yield Asset("sw.js", service_worker(conference, ctx.lang, assets))
         yield Asset("manifest.webmanifest", manifest(conference, ctx.lang))
-        yield Page("my-schedule.md", ctx.lang, ctx.tr({"zh": "我的日程", "en": "My schedule"}),
+        yield Page("my-schedule.md", ctx.lang, word("common.my_schedule", ctx.lang),
                    ctx.render("pages/my_schedule.md.j2", data=inline_json(schedule_data(conference, ctx.lang, ctx.memo))),
-                   nav=(ctx.tr({"zh": "议程", "en": "Agenda"}),), order=18)
+                   nav=(word("nav.agenda", ctx.lang),), order=18)
 
 
-STRINGS = {
-    "zh": {"star": "收藏", "starred": "已收藏", "now": "正在进行", "next": "即将开始", "none": "还没有收藏任何场次。在议程或演讲页点 ☆ 收藏。",
-           "shown": "显示 {n} / {total} 场", "remove": "移出我的日程：", "overlap": "与另一场收藏时间重叠", "at": "于"},
-    "en": {"star": "Star", "starred": "Starred", "now": "Now", "next": "Next", "none": "Nothing starred yet. Tap ☆ on the agenda or a talk page.",
-           "shown": "Showing {n} of {total}", "remove": "Remove from my schedule: ", "overlap": "Overlaps another starred session", "at": "at"},
-}
+#: The words cg.js shows, by the name it reads them under; each is ``reader.<name>`` in the catalogue.
+SCRIPT_WORDS = ("star", "starred", "now", "next", "none", "shown", "remove", "overlap", "at")
 
 
 @hookimpl
@@ -120,7 +116,7 @@ def confgen_mkdocs_config(conference: Conference, lang: str, config: dict) -> No
     config.setdefault("extra_css", []).append(f"{ASSET_ROOT}/cg.css")
     config.setdefault("extra_javascript", []).append(f"{ASSET_ROOT}/cg.js")
     config.setdefault("extra", {})["confgen"] = {
-        "store": store_key(conference), "lang": lang, "tz": conference.event.timezone, "strings": STRINGS[lang],
+        "store": store_key(conference), "lang": lang, "tz": conference.event.timezone, "strings": {name: word(f"reader.{name}", lang) for name in SCRIPT_WORDS},
     }
     features = config.setdefault("theme", {}).setdefault("features", [])
     for feature in ("search.share", "navigation.footer"):

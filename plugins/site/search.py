@@ -4,7 +4,7 @@ made after the build (confgen.sitebuild.pagefind_index), from the site either en
 
 from __future__ import annotations
 
-from confgen.api import ContentKind, Page, RenderContext, hookimpl
+from confgen.api import ContentKind, Page, RenderContext, hookimpl, word
 from confgen.model import Conference
 
 SEARCH_PAGE = "search.md"
@@ -14,8 +14,8 @@ class Search(ContentKind):
     name = "search"
 
     def pages(self, ctx: RenderContext):
-        hint = ctx.tr({"zh": "搜索演讲、讲者和页面（需要 JavaScript）。", "en": "Search talks, speakers and pages (needs JavaScript)."})
-        yield Page(SEARCH_PAGE, ctx.lang, ctx.tr({"zh": "搜索", "en": "Search"}),
+        hint = word("search.hint", ctx.lang)
+        yield Page(SEARCH_PAGE, ctx.lang, word("search.title", ctx.lang),
                    f'<div id="cg-search" class="cg-search" role="search"><p>{hint}</p></div>\n')
 
 
