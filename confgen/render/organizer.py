@@ -15,6 +15,7 @@ from html import escape
 import nh3
 from markdown_it import MarkdownIt
 
+from confgen.languages import word
 from confgen.types import OrganizerPage
 
 #: The site's own stylesheet is not there: enough style to read tables.
@@ -33,7 +34,6 @@ td:last-child,th:last-child{{text-align:right}}.cg-organizer{{background:#fff3cd
 {provenance}
 </body></html>
 """
-NOTICE = {"zh": "仅供组织者内部使用：本页不在公开网站上发布。", "en": "For organizers only: this page is not published on the site."}
 TAGS = {"a", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "li", "ol", "p", "pre",
         "small", "strong", "table", "tbody", "td", "th", "thead", "tr", "ul"}
 
@@ -50,7 +50,7 @@ def html_page(page: OrganizerPage, meta: dict | None = None) -> str:
                      url_schemes={"http", "https", "mailto"})
     notes = ((meta or {}).get("cg_provenance") or {}).get("notes") or []
     provenance = f"<hr><ul>{''.join(f'<li><small>{escape(str(n))}</small></li>' for n in notes)}</ul>" if notes else ""
-    return HTML.format(lang=escape(page.lang), title=escape(page.title), notice=NOTICE.get(page.lang, NOTICE["en"]),
+    return HTML.format(lang=escape(page.lang), title=escape(page.title), notice=word("organizer.notice", page.lang),
                        body=body, provenance=provenance)
 
 

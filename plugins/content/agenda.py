@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from confgen.api import ContentKind, Contract, Job, Page, RenderContext, hookimpl
+from confgen.api import ContentKind, Contract, Job, Page, RenderContext, hookimpl, word
 from confgen.model import Conference, Session, tr
 
 TYPES = ("keynote", "talk", "workshop", "case", "panel", "competition")
@@ -113,13 +113,13 @@ class Agenda(ContentKind):
 
     def pages(self, ctx: RenderContext):
         conference = ctx.conference
-        section = ctx.tr({"zh": "议程", "en": "Agenda"})
+        section = word("nav.agenda", ctx.lang)
         days = conference.event.days
         for number, day in enumerate(days, start=1):
             sessions = day_sessions(conference, day)
             rooms = [r for r in conference.rooms if any(s.room == r.id for s in sessions)]
             breaks = [b for b in conference.breaks if b.start.date() == day]
-            title = ctx.tr({"zh": f"第 {number} 天", "en": f"Day {number}"})
+            title = word("agenda.day", ctx.lang).format(n=number)
             day_start = conference.aware(dt.datetime.combine(day, dt.time()))
             yield Page(f"agenda/day-{number}.md", ctx.lang, title, ctx.render(
                 "pages/agenda_day.md.j2", day=day, number=number, title=title, rooms=rooms,
@@ -131,7 +131,7 @@ class Agenda(ContentKind):
                 draft=ctx.draft(self.name, f"day-{number}"),
             ), nav=(section,), order=10 + number)
         scheduled = conference.scheduled_sessions()
-        yield Page("agenda/rooms.md", ctx.lang, ctx.tr({"zh": "按会场", "en": "By room"}), ctx.render(
+        yield Page("agenda/rooms.md", ctx.lang, word("agenda.by_room", ctx.lang), ctx.render(
             "pages/agenda_rooms.md.j2", aware=conference.aware, filters=filters(conference, scheduled, ctx.lang),
             rooms=[(r, [s for s in scheduled if s.room == r.id]) for r in conference.rooms],
         ), nav=(section,), order=19)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from confgen.api import ContentKind, Contract, Job, Marker, Page, RenderContext, hookimpl
+from confgen.api import ContentKind, Contract, Job, Marker, Page, RenderContext, hookimpl, word
 from confgen.model import Conference, tr
 from confgen_plugins.content.topics import tools, topic
 
@@ -103,7 +103,7 @@ class Articles(ContentKind):
         return offline_inputs(conference, job.facts["track_id"], job.lang, templates)
 
     def pages(self, ctx: RenderContext):
-        section = ctx.tr({"zh": "技术文章", "en": "Articles"})
+        section = word("nav.articles", ctx.lang)
         for job in self.plan(ctx.conference):
             if job.lang != ctx.lang:
                 continue

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from confgen.api import ContentKind, Contract, Job, OrganizerPage, RenderContext, hookimpl
+from confgen.api import ContentKind, Contract, Job, OrganizerPage, RenderContext, hookimpl, word
 from confgen.model import Conference, tr
 from confgen_plugins.content import budget
 
@@ -56,7 +56,7 @@ class Brief(ContentKind):
         plan = budget.solve(ctx.conference, ctx.lang)
         draft = ctx.draft(self.name, "brief")
         before, after = split_at_section_end(draft.body if draft else "", BUDGET_SECTION[ctx.lang])
-        yield OrganizerPage("brief.md", ctx.lang, ctx.tr({"zh": "策划方案", "en": "Planning brief"}),
+        yield OrganizerPage("brief.md", ctx.lang, word("brief.title", ctx.lang),
                             ctx.render("pages/brief.md.j2", draft=draft, before=before, after=after, plan=plan))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from confgen.api import ContentKind, Contract, Job, Mention, Page, RenderContext, hookimpl
+from confgen.api import ContentKind, Contract, Job, Mention, Page, RenderContext, hookimpl, word
 from confgen.model import Conference, tr
 
 
@@ -31,15 +31,15 @@ class Event(ContentKind):
 
     def pages(self, ctx: RenderContext):
         conference = ctx.conference
-        yield Page("index.md", ctx.lang, ctx.tr({"zh": "首页", "en": "Home"}),
+        yield Page("index.md", ctx.lang, word("home.title", ctx.lang),
                    ctx.render("pages/home.md.j2", draft=ctx.draft(self.name, "welcome")), nav=(), order=0)
-        yield Page("venue.md", ctx.lang, ctx.tr({"zh": "场地与交通", "en": "Venue & travel"}),
+        yield Page("venue.md", ctx.lang, word("common.venue_travel", ctx.lang),
                    ctx.render("pages/venue.md.j2"), nav=(), order=50)
         if conference.tickets:
-            yield Page("tickets.md", ctx.lang, ctx.tr({"zh": "票务", "en": "Tickets"}),
+            yield Page("tickets.md", ctx.lang, word("tickets.title", ctx.lang),
                        ctx.render("pages/tickets.md.j2"), nav=(), order=55)
         if conference.sponsors:
-            yield Page("sponsors.md", ctx.lang, ctx.tr({"zh": "赞助商", "en": "Sponsors"}),
+            yield Page("sponsors.md", ctx.lang, word("common.sponsors", ctx.lang),
                        ctx.render("pages/sponsors.md.j2"), nav=(), order=60)
 
 

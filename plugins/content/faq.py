@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from confgen.api import ContentKind, Contract, Job, Mention, Page, RenderContext, hookimpl
+from confgen.api import ContentKind, Contract, Job, Mention, Page, RenderContext, hookimpl, word
 from confgen.model import Conference, tr
 
 
@@ -27,8 +27,8 @@ class Faq(ContentKind):
         yield Job(self.name, "faq", lang, facts=facts)
 
     def pages(self, ctx: RenderContext):
-        yield Page("faq.md", ctx.lang, ctx.tr({"zh": "常见问题", "en": "FAQ"}),
-                   ctx.render("pages/draft.md.j2", draft=ctx.draft(self.name, "faq"), heading=ctx.tr({"zh": "常见问题", "en": "Frequently asked questions"})),
+        yield Page("faq.md", ctx.lang, word("faq.title", ctx.lang),
+                   ctx.render("pages/draft.md.j2", draft=ctx.draft(self.name, "faq"), heading=word("faq.heading", ctx.lang)),
                    nav=(), order=70)
 
 

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 
-from confgen.api import ContentKind, Contract, Job, Marker, Memo, Page, RenderContext, hookimpl, pure
+from confgen.api import ContentKind, Contract, Job, Marker, Memo, Page, RenderContext, hookimpl, pure, word
 from confgen.model import Conference, tr
 from confgen_plugins.content.articles import from_abstracts, offline_inputs, track_facts
 from confgen_plugins.content.notes import topics
@@ -166,7 +166,7 @@ class Questions(ContentKind):
         return offline_inputs(conference, job.key, job.lang, templates)
 
     def pages(self, ctx: RenderContext):
-        section = ctx.tr({"zh": "题库", "en": "Question bank"})
+        section = word("nav.questions", ctx.lang)
         for track in ctx.conference.tracks:
             draft = ctx.draft(self.name, track.id)
             questions = parse(draft.body, ctx.lang) if draft else []

@@ -3,7 +3,7 @@ the speakers index."""
 
 from __future__ import annotations
 
-from confgen.api import ContentKind, Contract, Job, Mention, Page, RenderContext, hookimpl
+from confgen.api import ContentKind, Contract, Job, Mention, Page, RenderContext, hookimpl, word
 from confgen.model import Conference, tr
 from confgen_plugins.content.notes import roles
 
@@ -39,7 +39,7 @@ class Speakers(ContentKind):
                 "pages/speaker.md.j2", speaker=speaker, draft=ctx.draft(self.name, speaker.id),
                 talks=sorted(conference.sessions_of(speaker.id), key=lambda s: (s.start is None, s.start or 0)),
             ))
-        yield Page("speakers.md", ctx.lang, ctx.tr({"zh": "讲者", "en": "Speakers"}),
+        yield Page("speakers.md", ctx.lang, word("common.speakers", ctx.lang),
                    ctx.render("pages/speakers.md.j2", speakers=sorted(conference.speakers, key=lambda s: s.id)),
                    nav=(), order=30)
 

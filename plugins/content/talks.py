@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from confgen.api import ContentKind, Contract, Job, Page, RenderContext, StashKey, hookimpl, label
+from confgen.api import LANGUAGES, ContentKind, Contract, Job, Page, RenderContext, StashKey, hookimpl, label, word
 from confgen.model import Conference, Session, tr
 from confgen_plugins.content.notes import ROLES, practical, roles, takeaways, topics
 
@@ -81,7 +81,7 @@ def json_ld(conference: Conference, session: Session, lang: str) -> str:
         "endDate": conference.aware(session.end).isoformat() if session.end else None,
         "eventStatus": "https://schema.org/EventScheduled",
         "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
-        "inLanguage": {"zh": "zh-CN", "en": "en"}.get(session.language, session.language),
+        "inLanguage": word("language.tag", session.language) if session.language in LANGUAGES else session.language,
         "educationalLevel": session.level.value,
         "location": ({"@type": "Place", "name": f"{tr(room.name, lang)}, {tr(event.venue.name, lang)}",
                       "address": venue["address"]} if room else venue),
