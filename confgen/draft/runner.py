@@ -84,7 +84,7 @@ class Runner:
         offline template for the offline drafter, the prompt templates for a model."""
         if provider_name == OFFLINE:
             return self.offline_drafter.version(job)
-        return template_version(self.project.kinds[job.kind], job.lang, self.project.templates)
+        return ChatDrafter.prompt_version(self.project, job)  # also with no model at hand, for a model's draft
 
     def skip_reason(self, job: Job, existing: Draft | None) -> Outcome | None:
         """Why ``job`` needs no drafting (kept, fresh), or None when it must be drafted."""
@@ -253,9 +253,14 @@ class ChatDrafter:
     def model(self) -> str:
         return self.provider.model
 
+    @staticmethod
+    def prompt_version(project: Project, job: Job) -> str:
+        """The hash of the prompt templates a model's draft of ``job`` is made from: the one source
+        of it, for this drafter and for the runner judging a model's draft while offline."""
+        return template_version(project.kinds[job.kind], job.lang, project.templates)
+
     def version(self, job: Job) -> str:
-        """The hash of the prompt templates a draft of ``job`` is made from."""
-        return template_version(self.project.kinds[job.kind], job.lang, self.project.templates)
+        return self.prompt_version(self.project, job)
 
     def draft(self, job: Job, feedback: Feedback, outcome: Outcome) -> str:
         feedback = list(feedback)
