@@ -86,6 +86,11 @@ settings (conference.yaml, environment, flags) and the environment; raises ``Inp
 setting it cannot work with."""
 
 
+#: The ``provider`` (and ``model``) in the front matter of a draft the offline drafter wrote, and its
+#: ``drafted_by`` when it replaced a model's draft that kept failing the gates.
+OFFLINE = "offline"
+
+
 @dataclass(frozen=True)
 class Draft:
     """A draft file as read back from ``content/``: front matter plus Markdown body."""

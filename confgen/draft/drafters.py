@@ -12,12 +12,10 @@ from typing import Protocol, Sequence
 
 from confgen.draft.outcomes import Outcome
 from confgen.load.project import Project
-from confgen.types import Finding, Job, stable_hash
+from confgen.types import OFFLINE, Finding, Job, stable_hash
 
 #: Earlier attempts at a draft and the gates' errors on each: what the next attempt is told.
 Feedback = Sequence[tuple[str, list[Finding]]]
-
-OFFLINE = "offline"
 
 
 class Drafter(Protocol):

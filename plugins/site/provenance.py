@@ -28,10 +28,8 @@ from __future__ import annotations
 
 import json
 
-from confgen.api import Draft, Page, body_hash, hookimpl, word
+from confgen.api import OFFLINE, Draft, Page, body_hash, hookimpl, word
 from confgen.model import Conference
-
-OFFLINE = "offline"
 
 #: The built-in kinds whose drafts have a name for their part of a page (``provenance.part.<kind>``
 #: in the catalogue); any other kind's draft is "the text" (``provenance.part.text``).
