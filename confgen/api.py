@@ -10,7 +10,7 @@ that judge drafts, importers and exporters.
 
 from __future__ import annotations
 
-from confgen.contract import Contract, Marker, Mention
+from confgen.contract import LONG, SHORT, Contract, Marker, Mention, measure, normalized
 from confgen.errors import ConfgenError, InputError, ProviderError, SettingsError
 from confgen.hookspecs import hookimpl
 from confgen.kinds import ContentKind, RenderContext, TemplateRenderer
@@ -19,6 +19,7 @@ from confgen.draft.typography import format_prose, prose_runs, typeset
 from confgen.memo import Memo, pure
 from confgen.stash import Stash, StashKey
 from confgen.types import (
+    OFFLINE,
     Asset,
     ChatRequest,
     Completion,
@@ -43,8 +44,10 @@ __all__ = [
     # errors
     "ConfgenError", "InputError", "ProviderError", "SettingsError",
     # content kinds and rendering
-    "ContentKind", "Contract", "Marker", "Mention", "RenderContext", "TemplateRenderer", "Page", "OrganizerPage", "Asset", "Draft", "Job",
+    "ContentKind", "Contract", "Marker", "Mention", "RenderContext", "TemplateRenderer", "Page", "OrganizerPage", "Asset", "Draft", "OFFLINE", "Job",
     "Memo", "pure",
+    # contracts: how a draft's length is counted and how far it may stray, how a mention is matched
+    "measure", "normalized", "SHORT", "LONG",
     # languages: the site's, and the interface words in each
     "LANGUAGES", "dated", "label", "word",
     # prose

@@ -67,3 +67,17 @@ def test_importing_the_plugin_surface_loads_neither_the_sanitizer_nor_the_templa
     code = "import sys, confgen.api; print(sorted(m for m in ('nh3', 'markdown_it', 'jinja2') if m in sys.modules))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and result.stdout.strip() == "[]", result.stderr
+
+
+def test_plugins_import_of_the_core_only_the_api_and_the_model():
+    plugins = CORE.parent / "plugins"
+    allowed = {"confgen.api", "confgen.model", "confgen.hookspecs"}
+    reached = {}
+    for path in sorted(plugins.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [node.module] if isinstance(node, ast.ImportFrom) and node.module else \
+                [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            for name in names:
+                if (name == "confgen" or name.startswith("confgen.")) and name not in allowed:
+                    reached.setdefault(str(path.relative_to(plugins)), set()).add(name)
+    assert reached == {}

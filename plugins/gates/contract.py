@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from difflib import SequenceMatcher
 
-from confgen.api import Finding, GateContext, hookimpl
-from confgen.contract import LONG, SHORT, measure, normalized
+from confgen.api import LONG, SHORT, Finding, GateContext, hookimpl, measure, normalized
 from confgen_plugins.gates._markdown import parse
 
 #: A FAQ heading this similar to a question of the facts asks that question (reworded slightly).
