@@ -114,6 +114,9 @@ def test_a_key_no_language_has_stops_the_page_naming_it(tmp_path):
     assert templates.render("pages/fine.md.j2", lang="zh") == "按会场\n"
     with pytest.raises(ConfgenError, match=r"'agenda.by_rooom' in templates/words/en.toml"):
         templates.render("pages/typo.md.j2", lang="en")
+    (tmp_path / "pages" / "pair.md.j2").write_text('{{ t("按会场", "By room") }}\n')  # the form before the catalogue
+    with pytest.raises(ConfgenError, match=r"t\('按会场', \.\.\.\): t\(\) takes one key of templates/words/zh.toml"):
+        Templates(tmp_path).render("pages/pair.md.j2", lang="zh")
 
 
 def test_a_value_without_a_word_is_shown_as_itself_and_names_come_from_the_files():

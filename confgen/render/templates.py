@@ -37,7 +37,9 @@ def hm(value: Any) -> str:
 def _words_of(lang: str):
     """``t("key")`` in a page template: the interface word in the page's language (see
     confgen.languages); a key no language has stops the render, naming the key."""
-    def t(key: str) -> str:
+    def t(key: str, *words: str) -> str:
+        if words:  # a template written for t("中文", "English"), before the catalogue
+            raise ConfgenError(f"t({key!r}, ...): t() takes one key of templates/words/{lang}.toml")
         try:
             return word(key, lang)
         except KeyError as exc:
