@@ -10,7 +10,7 @@ that judge drafts, importers and exporters.
 
 from __future__ import annotations
 
-from confgen.contract import LONG, SHORT, Contract, Marker, Mention, measure, normalized
+from confgen.contract import LONG, SHORT, Contract, Marker, Mention, length_unit, measure, normalized
 from confgen.errors import ConfgenError, InputError, ProviderError, SettingsError
 from confgen.hookspecs import hookimpl
 from confgen.kinds import ContentKind, RenderContext, TemplateRenderer
@@ -47,7 +47,7 @@ __all__ = [
     "ContentKind", "Contract", "Marker", "Mention", "RenderContext", "TemplateRenderer", "Page", "OrganizerPage", "Asset", "Draft", "OFFLINE", "Job",
     "Memo", "pure",
     # contracts: how a draft's length is counted and how far it may stray, how a mention is matched
-    "measure", "normalized", "SHORT", "LONG",
+    "measure", "length_unit", "normalized", "SHORT", "LONG",
     # languages: the site's, and the interface words in each
     "LANGUAGES", "dated", "label", "word",
     # prose

@@ -127,6 +127,11 @@ def measure(text: str, lang: str) -> int:
     return len(WORD.findall(body))
 
 
+def length_unit(lang: str) -> str:
+    """What :func:`measure` counts in ``lang``, as feedback to the model names it."""
+    return "characters (字)" if lang == "zh" else "words"
+
+
 def normalized(text: str) -> str:
     """Letters and digits only, casefolded: how a mention is matched."""
     return "".join(ch for ch in unicodedata.normalize("NFKC", text).casefold() if ch.isalnum())

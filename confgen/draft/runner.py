@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Callable
 
 from confgen import atomic
+from confgen.contract import length_unit
 from confgen.draft import fact_changes
 from confgen.draft.cache import Cache
 from confgen.draft.drafters import OFFLINE, Drafter, Feedback, OfflineDrafter
@@ -289,7 +290,7 @@ class ChatDrafter:
     def _cut_off(self, job: Job, max_tokens: int) -> str:
         contract = self.project.kinds[job.kind].contract
         span = contract.length.get(job.lang) if contract else None
-        unit = "characters (字)" if job.lang == "zh" else "words"
+        unit = length_unit(job.lang)
         within = f"; write it whole, within {span[0]} to {span[1]} {unit}" if span else "; write it whole and shorter"
         return f"the answer was cut off at max_tokens={max_tokens}{within}"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from difflib import SequenceMatcher
 
-from confgen.api import LONG, SHORT, Finding, GateContext, hookimpl, measure, normalized
+from confgen.api import LONG, SHORT, Finding, GateContext, hookimpl, length_unit, measure, normalized
 from confgen_plugins.gates._markdown import parse
 
 #: A FAQ heading this similar to a question of the facts asks that question (reworded slightly).
@@ -29,7 +29,7 @@ def gate(ctx: GateContext):
     if ctx.lang in contract.length:
         least, most = contract.length[ctx.lang]
         size = measure(ctx.text, ctx.lang)
-        unit = "characters (字)" if ctx.lang == "zh" else "words"
+        unit = length_unit(ctx.lang)
         if size < least * SHORT or size > most * LONG:
             yield Finding("contract", f"{size} {unit}; write {least} to {most} {unit}")
     flat = normalized(ctx.text)
