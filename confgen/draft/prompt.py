@@ -86,7 +86,8 @@ def data_block(untrusted: dict[str, str]) -> str:
 
 def facts_block(facts: dict[str, Any], name: str = "") -> str:
     """The job's facts (from conference.yaml, trusted) as JSON, the one source of names, dates,
-    times and rooms the model may state. ``name`` tells one facts block from another (``event``)."""
+    times and rooms the model may state. ``name`` tells one facts block from another (``event``).
+    Compact, on one line: indentation is paid for in tokens on every call and tells a model nothing."""
     return (f"```json facts{' ' + name if name else ''}\n" + json.dumps(facts, ensure_ascii=False, default=str)
             + "\n```")
 
