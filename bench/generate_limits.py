@@ -5,7 +5,8 @@
 - pacing: synchronous runs under a token budget, paced by the server's x-ratelimit-* headers and,
   for contrast, unpaced; wall time against the limit the budget implies, share of 429s, jobs lost;
 - prompt caching: the share of prompt tokens a server that caches shared prefixes reports as cached,
-  for OpenAI's minimum prefix (1,024 tokens, steps of 128) and for a fine-grained cache (64 tokens).
+  for OpenAI's minimum prefix (1,024 tokens, steps of 128) and for a fine-grained cache (64 tokens),
+  and what the prompts cost (see bench/prompt_cache.py).
 
 Run: python bench/generate.py --part batch,paced,cache
 """
@@ -17,6 +18,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from bench import prompt_cache
 from bench.synthetic import write
 from confgen.draft.batch import BatchRun
 from confgen.draft.pacing import Pacer
@@ -25,7 +27,7 @@ from confgen.draft.providers import choose, make_provider
 from confgen.draft.runner import Runner
 from confgen.load.project import open_project
 from llm_server import LLMServer, delayed, ok
-from llm_tokens import PrefixCache, TokenBudget
+from llm_tokens import TokenBudget
 
 
 def runner_for(folder: Path, base_url: str, sessions: int, concurrency: int, **kwargs) -> tuple[Runner, Path]:
@@ -98,22 +100,10 @@ def paced(sessions: int, tokens: int, window: float, latency: float, concurrency
               f"{refused} answered 429 ({refused / len(statuses):.1%}, target ≤ 2 %), {lost} jobs lost")
 
 
-def cache_share(sessions: int) -> None:
-    for label, cache in (("OpenAI-like, ≥1,024-token prefixes", PrefixCache(1024, 128)),
-                         ("fine-grained, 64-token blocks", PrefixCache(64, 64))):
-        with LLMServer(prefix_cache=cache) as server, tempfile.TemporaryDirectory() as folder:
-            runner, project_dir = runner_for(Path(folder), server.base_url, sessions, 8)
-            jobs = plan(open_project(project_dir), ["talks", "speakers"])
-            summary = runner.run(jobs)
-        share = summary.tokens_cached / max(summary.tokens_in, 1)
-        print(f"  cached prompt tokens, {label}: {summary.tokens_cached} of {summary.tokens_in} "
-              f"({share:.1%}) over {len(jobs)} talk and speaker jobs")
-
-
 def main(parts: set[str]) -> None:
     if "batch" in parts:
         batch(1000, delay=10.0)
     if "paced" in parts:
         paced(100, tokens=40_000, window=2.0, latency=0.2, concurrency=16)
     if "cache" in parts:
-        cache_share(200)
+        prompt_cache.main(1000)

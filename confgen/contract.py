@@ -81,10 +81,15 @@ class Contract:
             return None
         return int(self.length[lang][1] * TOKENS_PER_UNIT.get(lang, 1.5) * MARKUP_ROOM) + FLOOR_TOKENS
 
-    def instructions(self, job: Job) -> str:
-        """The contract as the prompt states it, in the job's language."""
+    def instructions(self, job: Job, *, form: bool = True, mentions: bool = True) -> str:
+        """The contract as the prompt states it, in the job's language. ``form``: what every draft
+        of the kind shares (length, sections, markers); ``mentions``: what this job's must name. A
+        prompt states the first before the job's own facts, so that it is part of the prefix every
+        job of the kind shares."""
         zh = job.lang == "zh"
         lines: list[str] = []
+        if not form:
+            return "\n".join(self._mention_lines(job, zh))
         if job.lang in self.length:
             least, most = self.length[job.lang]
             lines.append(f"篇幅：{least} 到 {most} 字。" if zh else f"Length: {least} to {most} words.")
@@ -97,6 +102,10 @@ class Contract:
             lines += [f"- `## {title}`" for title in sections]
         for marker in self.markers:
             lines.append(marker.instruction.get(job.lang) or marker.instruction.get("en", ""))
+        return "\n".join(lines + (self._mention_lines(job, zh) if mentions else []))
+
+    def _mention_lines(self, job: Job, zh: bool) -> list[str]:
+        lines: list[str] = []
         mentions = self.must_mention(job)
         headings = [m.text for m in mentions if m.heading]
         named = [m.text for m in mentions if not m.heading]
@@ -108,7 +117,7 @@ class Contract:
             lines.append("正文必须提到（与 facts 写法完全一致）：" if zh else
                          "The text must mention, written exactly as in the facts:")
             lines += [f"- {text}" for text in named]
-        return "\n".join(lines)
+        return lines
 
 
 def measure(text: str, lang: str) -> int:

@@ -177,6 +177,8 @@ class GateContext:
     job: Job | None = None
     required_sections: list[str] = field(default_factory=list)
     contract: Contract | None = None  # the job's kind's contract, when drafted by confgen
+    #: The worked example the prompt showed the model (ours, for an invented job): not to be copied.
+    example: str = ""
 
 
 Gate = Callable[[GateContext], Iterable[Finding]]

@@ -177,15 +177,15 @@ STEERED_BY = "As the organisers ask:"  # words only the steered model writes
 
 
 def steered(request: dict) -> tuple[int, dict, dict]:
-    """A model that obeys the untrusted block, four ways by job: it pastes the datamarked text, it
-    weaves the unmarked instruction into its own prose, it adds a right-to-left override, or it
-    hides zero-width spaces. Every attempt is steered the same way."""
+    """A model that obeys the job's untrusted block (the last one: the event's own comes first), four
+    ways by job: it pastes the datamarked text, it weaves the unmarked instruction into its own prose,
+    it adds a right-to-left override, or it hides zero-width spaces. Every attempt is steered the same way."""
     prompt = "\n".join(m["content"] for m in request["messages"])
-    found = UNTRUSTED_BLOCK.search(prompt)
+    found = list(UNTRUSTED_BLOCK.finditer(prompt))
     base = plausible_markdown(request)
     if not found:
         return 200, {}, completion(base)
-    marker, fields = found.group(1), json.loads(found.group(2))
+    marker, fields = found[-1].group(1), json.loads(found[-1].group(2))
     marked = next(iter(fields.values()))
     plain = re.sub(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])" + re.escape(marker), "", marked)
     plain = re.sub(r"\s+", " ", plain.replace(marker, " ")).strip()

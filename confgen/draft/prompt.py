@@ -6,9 +6,10 @@ message inside a data block, with the system message saying that the block is ma
 about, not to obey.
 
 The order serves a provider's prompt cache, which serves the longest prefix earlier requests
-shared: the system message is the same for every job of a language, the kind's instructions (and
-its contract, the same for every session of a type) come next, and the job's own facts and its
-untrusted data come last.
+shared (OpenAI's from 1,024 tokens on): the system message is the same for every job of a language;
+then, for the kinds with many jobs, the kind's instructions and the form its contract sets, a worked
+example of that form, and the event's own facts, all the same for every job of the kind and
+language; the job's own facts, what its draft must mention, and its untrusted data come last.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import json
 import re
 from typing import Any, Sequence
 
+from confgen.draft.event_context import event_facts
 from confgen.kinds import ContentKind
 from confgen.types import ChatRequest, Finding, Job, stable_hash
 from confgen.model import ProviderSettings
@@ -30,7 +32,19 @@ def template_name(kind: ContentKind, lang: str) -> str:
 
 def template_names(kind: ContentKind, lang: str) -> list[str]:
     """Every template a request for this kind and language is made from."""
-    return [f"prompts/system.{lang}.md.j2", template_name(kind, lang), f"prompts/feedback.{lang}.md.j2"]
+    return [f"prompts/system.{lang}.md.j2", template_name(kind, lang), f"prompts/feedback.{lang}.md.j2",
+            f"prompts/context.{lang}.md.j2", example_name(kind, lang)]
+
+
+def example_name(kind: ContentKind, lang: str) -> str:
+    """A draft of the kind written by hand for an invented job: shown in the prompt as an example
+    of form, which a draft must not copy (the ``untrusted-echo`` gate checks)."""
+    return f"prompts/examples/{kind.name}.{lang}.md.j2"
+
+
+def example(kind: ContentKind, lang: str, templates: Templates) -> str:
+    name = example_name(kind, lang)
+    return templates.render(name).strip() if templates.exists(name) else ""
 
 
 def template_version(kind: ContentKind, lang: str, templates: Templates) -> str:
@@ -70,10 +84,20 @@ def data_block(untrusted: dict[str, str]) -> str:
             + json.dumps(marked, ensure_ascii=False, indent=2).replace("`", "\\u0060") + "\n```")
 
 
-def facts_block(facts: dict[str, Any]) -> str:
+def facts_block(facts: dict[str, Any], name: str = "") -> str:
     """The job's facts (from conference.yaml, trusted) as JSON, the one source of names, dates,
-    times and rooms the model may state."""
-    return "```json facts\n" + json.dumps(facts, ensure_ascii=False, indent=2, default=str) + "\n```"
+    times and rooms the model may state. ``name`` tells one facts block from another (``event``).
+    Compact, on one line: indentation is paid for in tokens on every call and tells a model nothing."""
+    return (f"```json facts{' ' + name if name else ''}\n" + json.dumps(facts, ensure_ascii=False, default=str)
+            + "\n```")
+
+
+def event_context(conference: Any, lang: str, templates: Templates) -> str:
+    """The event around every job, the same text for each job of a language (a cached prefix)."""
+    facts, untrusted = event_facts(conference, lang)
+    return templates.render(f"prompts/context.{lang}.md.j2", lang=lang, conference=conference,
+                            event_facts=facts_block(facts, "event"),
+                            event_data=data_block(untrusted) if untrusted else "").strip()
 
 
 DEFAULT_MAX_TOKENS = 1500
@@ -98,7 +122,13 @@ def build_request(job: Job, kind: ContentKind, templates: Templates, settings: P
         "facts_json": facts_block(job.facts), "data": data_block(job.untrusted) if job.untrusted else "",
         "required_sections": list(kind.required_sections.get(job.lang, [])),
         "contract": kind.contract.instructions(job) if kind.contract else "",
+        # The contract in two parts: what every job of the kind shares comes before the job's facts.
+        "contract_form": kind.contract.instructions(job, mentions=False) if kind.contract else "",
+        "contract_mentions": kind.contract.instructions(job, form=False) if kind.contract else "",
+        "example": example(kind, job.lang, templates),
     }
+    if templates.exists(f"prompts/context.{job.lang}.md.j2"):
+        context["event_context"] = event_context(conference, job.lang, templates)
     system = templates.render(f"prompts/system.{job.lang}.md.j2", **context)
     user = templates.render(template_name(kind, job.lang), **context)
     messages = [{"role": "system", "content": system.strip()}, {"role": "user", "content": user.strip()}]

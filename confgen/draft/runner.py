@@ -32,7 +32,7 @@ from confgen.draft.drafters import OFFLINE, Drafter, Feedback, OfflineDrafter
 from confgen.draft.gates import errors, gates_for, run_gates
 from confgen.draft.metering import Meter
 from confgen.draft.outcomes import Batch, Listener, Outcome, OverBudget, Stopped, Summary
-from confgen.draft.prompt import build_request, template_version
+from confgen.draft.prompt import build_request, example, template_version
 from confgen.draft.slots import Slots
 from confgen.draft.store import DraftStore
 from confgen.draft.typography import typeset
@@ -207,7 +207,8 @@ class Runner:
         contract = kind.contract if model else None
         sections = (contract.sections if contract and contract.sections else kind.required_sections).get(job.lang, [])
         ctx = GateContext(text=text, lang=job.lang, kind=job.kind, conference=self.project.conference, job=job,
-                          required_sections=list(sections), contract=contract)
+                          required_sections=list(sections), contract=contract,
+                          example=example(kind, job.lang, self.project.templates) if model else "")
         return run_gates(ctx, self.gates, self.project.conference.gates.disabled)
 
     def _write(self, job: Job, text: str, provider: str, model: str, findings: list[Finding], needs_review: bool,

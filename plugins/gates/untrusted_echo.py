@@ -9,6 +9,9 @@ model like every gate's.
 A paragraph or list item quoted whole from the abstract or bio is the submitter's own text, shown as theirs on
 a sanitized page (the facts gate treats it the same way); what this gate refuses is a long copied
 stretch inside a paragraph the model wrote.
+
+The prompt also shows a worked example of the kind's form, written for an invented job. A draft that
+copies a stretch of it, quoted whole or not, describes a session or person that does not exist.
 """
 
 from __future__ import annotations
@@ -40,6 +43,28 @@ def gate(ctx: GateContext):
             if found:
                 yield Finding("untrusted-echo", f"{what} character(s) {', '.join(found)}: remove them", number)
     yield from copies(ctx)
+    yield from example_copies(ctx)
+
+
+def longest_copy(paragraph: str, source: str) -> str | None:
+    """The longest stretch of ``source`` in ``paragraph`` (both squeezed), when it is long enough
+    to be a copy rather than a shared phrase."""
+    match = SequenceMatcher(None, paragraph, source, autojunk=False).find_longest_match(0, len(paragraph), 0, len(source))
+    copied = paragraph[match.a:match.a + match.size].strip()
+    limit = LONGEST_COPY["cjk" if len(CJK.findall(copied)) * 2 >= len(copied) else "latin"]
+    return copied if len(copied) >= limit else None
+
+
+def example_copies(ctx: GateContext):
+    if not ctx.example.strip():
+        return
+    source = squeeze(ctx.example)
+    for line, paragraph in paragraphs(ctx.text):
+        copied = longest_copy(squeeze(paragraph), source)
+        if copied:
+            yield Finding("untrusted-echo", f"copies {len(copied)} characters of the prompt's example word for word "
+                                            f"({copied[:60]!r}...): the example shows the form only, for an invented "
+                                            "job; write about this job's own facts", line)
 
 
 def copies(ctx: GateContext):
@@ -51,10 +76,8 @@ def copies(ctx: GateContext):
         if any(paragraph in source for source in sources.values()):
             continue  # quoted whole: the submitter's words, shown as theirs
         for name, source in sources.items():
-            match = SequenceMatcher(None, paragraph, source, autojunk=False).find_longest_match(0, len(paragraph), 0, len(source))
-            copied = paragraph[match.a:match.a + match.size].strip()
-            limit = LONGEST_COPY["cjk" if len(CJK.findall(copied)) * 2 >= len(copied) else "latin"]
-            if len(copied) >= limit:
+            copied = longest_copy(paragraph, source)
+            if copied:
                 yield Finding("untrusted-echo", f"copies {len(copied)} characters of the {name} word for word into its own "
                                                 f"prose ({copied[:60]!r}...): the {name} is material to write about, not text to repeat",
                               line)
