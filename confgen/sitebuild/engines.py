@@ -16,8 +16,7 @@ ENGINES = ("mkdocs", "zensical")
 def processes(engine: str, mkdocs: MkDocsProcesses, note: Callable[[str], None] | None):
     """What builds each language: the loading MkDocs processes, or (for Zensical) new Zensical
     ones, after telling what Zensical cannot do yet."""
-    if engine not in ENGINES:
-        raise InputError(f"--engine: unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    check(engine)
     if engine == "mkdocs":
         return mkdocs
     try:
@@ -30,6 +29,12 @@ def processes(engine: str, mkdocs: MkDocsProcesses, note: Callable[[str], None] 
     for limit in LIMITS:
         (note or print)(f"note: {limit}")
     return ZensicalProcesses()
+
+
+def check(engine: str) -> None:
+    """Bad input unless ``engine`` is one confgen builds with."""
+    if engine not in ENGINES:
+        raise InputError(f"--engine: unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
 
 
 def after_build(engine: str, sites: dict[str, Path]) -> None:

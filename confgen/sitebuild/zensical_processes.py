@@ -37,6 +37,9 @@ LIMITS = (
     "Content-Security-Policy after the build instead",
     "zensical 0.0.73 is the newest release installable from PyPI alone (later ones need zensical-ui, which is not "
     "published there); its templates are minijinja, so a project's theme overrides must be plain Jinja",
+    "zensical 0.0.73 has no dirty or differential build (its build command takes only --clean and --strict): its "
+    "cache in build/<lang>/.cache is kept, but every build writes every page, and confgen hardens and indexes them all; "
+    "with MkDocs a rebuild writes only the pages whose Markdown changed",
     "zensical escapes the titles of the previous and next pages once more in the footer's aria-label: a screen "
     "reader says 'Venue &amp; travel' where the page shows 'Venue & travel'",
 )
