@@ -7,12 +7,14 @@ Run: python bench/rebuild.py [--sessions 1000 --rooms 40 --speakers 600 --repeat
 Each event gets one cold build; then, ``repeats`` times and interleaved with the raw build, one
 more session's abstract is edited in conference.yaml and ``confgen build`` runs again. "raw mkdocs"
 is the two per-language clean ``mkdocs build`` runs of the rendered projects, in parallel as
-confgen runs them, into a folder of their own (the live site is left alone).
+confgen runs them, into a folder of their own (the live site is left alone). One more edit is then
+rebuilt with each stage timed (bench/spans.py), outside the figures above, to show where the time goes.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import subprocess
 import sys
@@ -83,6 +85,16 @@ def measure(name: str, project: Path, repeats: int) -> None:
     print(f"rebuild after one abstract    {rebuild:7.2f} s   {rebuild / raw:5.2f}x raw   "
           f"HTML files written: {', '.join(map(str, rewritten))} of {len(html_times(site))}")
     print(f"  rebuild runs: {', '.join(f'{s:.2f}' for s in rebuild_runs)} s; raw runs: {', '.join(f'{s:.2f}' for s in raw_runs)} s")
+    edit_abstract(project, repeats)
+    print("  where one more rebuild's time goes (in-process, stages timed; engine waits are what is left once render is done):")
+    for stage, seconds in spans(project):
+        print(f"    {stage:45s} {seconds:6.2f} s")
+
+
+def spans(project: Path) -> list[tuple[str, float]]:
+    result = subprocess.run([sys.executable, str(REPO / "bench" / "spans.py"), str(project)], capture_output=True,
+                            text=True, check=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def imported(tmp: Path, name: str, fmt: str, source: Path) -> Path:

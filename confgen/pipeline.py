@@ -84,9 +84,12 @@ def build(project_dir: Path, *, offline: bool = False, strict: bool = False, for
             config = render_language(project, drafts, lang, rendered)
             builder.start(lang, config, staging_dir(project, lang), strict, dirty=rebuilds.prepare(lang))
         project.memo.save()  # what rendering computed, for the next build
-        builder.wait()
-        # Each staged site is whole here, dirty build or clean, so what runs over a whole site runs now.
-        engines.after_build(engine, {lang: staging_dir(project, lang) for lang in LANGUAGES})  # 6 harden, index
+        after = stack.enter_context(engines.AfterBuild(engine))
+        for lang in LANGUAGES:
+            builder.wait(lang)
+            # The staged site is whole here, dirty build or clean, so what runs over a whole site runs now.
+            after.start(lang, staging_dir(project, lang))  # 6 harden, index, while the next language builds
+        after.finish()
         with rebuilds.installing():
             site = install_site(project)  # every language built: the new sites replace the old
     return Built(summary, work.settings, rendered, site)

@@ -3,6 +3,8 @@ site online when an edit breaks the project."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -77,3 +79,35 @@ def test_a_rebuild_after_an_edit_writes_only_the_pages_that_show_it(preview):
     assert set(after) == set(before)
     written = {str(p.relative_to(site)) for p in after if after[p] != before[p]}
     assert written == {"en/talks/opening/index.html", "en/404.html", "zh/404.html"}
+
+
+def test_serve_builds_with_the_engine_it_is_given(tmp_path):
+    pytest.importorskip("zensical", reason="the zensical extra is not installed")
+    root = tmp_path / "conf"
+    create_project(root, lang="en")
+    lines: list[str] = []
+    server = Preview(root, port=0, interval=0.2, log=lines.append, engine="zensical")
+    assert server.build(), lines
+    server.start()
+    try:
+        assert (root / "build" / "en" / "zensical.yml").is_file()  # what Zensical built from
+        assert (root / "build" / "site" / "en" / "assets" / "stylesheets" / "modern").is_dir()  # Zensical's own theme
+        assert any("zensical runs no MkDocs hooks" in line for line in lines)  # its limits are told here too
+        conference = root / "conference.yaml"
+        text = conference.read_text(encoding="utf-8")
+        conference.write_text(text.replace("en: The opening of the day and what we will explore together.",
+                                           "en: The opening of the day, with zensical."), encoding="utf-8")
+        wait_for(lambda: server.builds >= 2)
+        assert "with zensical" in fetch(server.url + "en/talks/opening/")
+    finally:
+        server.stop()
+
+
+def test_serve_refuses_an_unknown_engine(tmp_path):
+    root = tmp_path / "conf"
+    create_project(root, lang="en")
+    result = subprocess.run([sys.executable, "-m", "confgen", "serve", str(root), "--port", "0", "--engine", "hugo"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "--engine: unknown engine 'hugo'; choose one of mkdocs, zensical" in result.stderr, result.stderr
+    assert not (root / "build" / "site" / "en").exists()

@@ -104,11 +104,16 @@ def serve(
     project_dir: ProjectDir = Path("."),
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port on 127.0.0.1 (0: any free port).")] = 8000,
     interval: Annotated[float, typer.Option("--interval", min=0.1, help="Seconds between checks for changes.")] = 1.0,
+    engine: Annotated[Optional[str], typer.Option("--engine", help="mkdocs or zensical (default: site.engine, else mkdocs).")] = None,
 ) -> None:
     """Build, serve build/site on 127.0.0.1 and rebuild when conference.yaml, content/ or templates/ change."""
     from confgen.commands.serve import Preview
+    from confgen.sitebuild.engines import check
 
-    preview = Preview(Path(project_dir), port=port, interval=interval, log=lambda line: err.print(line, markup=False))
+    if engine is not None:
+        check(engine)  # before the first build, which would only report it and serve nothing
+    preview = Preview(Path(project_dir), port=port, interval=interval, log=lambda line: err.print(line, markup=False),
+                      engine=engine)
     preview.build()
     err.print(f"serving {preview.site} at {preview.url} (Ctrl+C stops)", markup=False)
     preview.serve_forever()

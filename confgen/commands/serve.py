@@ -53,8 +53,9 @@ class _Handler(SimpleHTTPRequestHandler):
 
 class Preview:
     def __init__(self, project_dir: Path, *, port: int = 8000, interval: float = 1.0, offline: bool = True,
-                 log: Callable[[str], None] = print):
+                 log: Callable[[str], None] = print, engine: str | None = None):
         self.root = Path(project_dir).resolve()
+        self.engine = engine  # mkdocs or zensical; None: the project's site.engine
         self.site = self.root / "build" / "site"
         self.interval = interval
         self.offline = offline
@@ -79,7 +80,7 @@ class Preview:
         """Draft what is missing, render and build; False (and a message) when it fails."""
         before = snapshot(self.root)
         try:
-            pipeline.build(self.root, offline=self.offline, note=self.log)
+            pipeline.build(self.root, offline=self.offline, note=self.log, engine=self.engine)
         except ConfgenError as exc:
             self.failures += 1
             self.last_error = str(exc)

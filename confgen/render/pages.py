@@ -188,11 +188,20 @@ def _with_title(page: Page, meta: dict | None = None) -> str:
     page title into ``<title>``, the header, the search index and the footer as HTML, and without
     front matter MkDocs would take it from the first heading, un-escaping what it finds there.
     ``meta``: what plugins add (``confgen_page_meta``), after the page's own front matter if any."""
-    extra = yaml.safe_dump(meta, allow_unicode=True, width=1000, sort_keys=False) if meta else ""
+    extra = _front_matter(meta, sort_keys=False) if meta else ""
     if page.markdown.startswith("---\n"):
         end = page.markdown.find("\n---\n", 3)
         return page.markdown if not extra or end < 0 else page.markdown[:end + 1] + extra + page.markdown[end + 1:]
-    return "---\n" + yaml.safe_dump({"title": plain(page.title)}, allow_unicode=True, width=1000) + extra + "---\n\n" + page.markdown
+    return "---\n" + _front_matter({"title": plain(page.title)}) + extra + "---\n\n" + page.markdown
+
+
+#: libyaml's emitter when PyYAML was built with it: every page's front matter is dumped at every
+#: render, and the pure-Python emitter made that a third of rendering a large event.
+_SafeDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+def _front_matter(data: dict, sort_keys: bool = True) -> str:
+    return yaml.dump(data, Dumper=_SafeDumper, allow_unicode=True, width=1000, sort_keys=sort_keys)
 
 
 def _sync_files(root: Path, files: dict[str, bytes]) -> int:

@@ -3,36 +3,45 @@
 A dirty build (:mod:`confgen.sitebuild.rebuild`) runs over a copy of the live site whose files are
 hard links to the live ones, and rebuilds only the pages whose Markdown is newer than their HTML.
 MkDocs writes its files in place, which would change the live site through the links while the
-build is still running, and Material's search plugin indexes only the pages it rebuilt. So, in a
-dirty build only:
+build is still running. So, in a dirty build only:
 
 - ``on_files``: every output MkDocs is about to write (a changed page or file, the theme's static
-  templates such as ``sitemap.xml``, the search index) is unlinked first, so it is written as a new
-  file and the live site keeps its own until the new site is installed whole;
+  templates such as ``sitemap.xml``) is unlinked first, so it is written as a new file and the live
+  site keeps its own until the new site is installed whole;
 - ``on_env``: a page MkDocs did not read keeps the title the navigation gives it, which confgen
   writes as escaped HTML text (:mod:`confgen.render.pages`); it is marked so, as the titles of the
-  pages read are, so that the theme does not escape it again in the links to it;
-- ``on_post_build``, after the search plugin: the search index gets back the entries of every page
-  that still exists and was not rebuilt, from the index the copied site had.
+  pages read are, so that the theme does not escape it again in the links to it.
+
+No project has MkDocs' search plugin (Pagefind indexes the whole built site afterwards, see
+:mod:`confgen.sitebuild.pagefind_index`), so there is no search index of MkDocs' to keep whole.
+
+In every build, dirty or clean, ``on_env`` also keeps the theme's compiled templates from one build
+to the next (Jinja's bytecode cache, in ``build/<lang>/.jinja-cache``).
 
 Run by MkDocs as a hooks file (listed under ``hooks:`` in each language's ``mkdocs.yml``); it
-imports nothing of confgen. A clean build passes through untouched.
+imports nothing of confgen.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 
+from jinja2 import FileSystemBytecodeCache
 from markupsafe import Markup
-from mkdocs.plugins import event_priority
 
-SEARCH_INDEX = os.path.join("search", "search_index.json")
 #: Written by MkDocs next to ``sitemap.xml`` at every build, dirty or not.
-ALWAYS_WRITTEN = ("sitemap.xml.gz", SEARCH_INDEX)
+ALWAYS_WRITTEN = ("sitemap.xml.gz",)
+
+#: Beside each language's mkdocs.yml (``build/<lang>/``), out of its docs folder.
+JINJA_CACHE = ".jinja-cache"
 
 _state: dict = {"dirty": False}
+
+
+def _folder(path: str) -> str:
+    os.makedirs(path, exist_ok=True)
+    return path
 
 
 def on_startup(command, dirty):
@@ -50,14 +59,7 @@ def on_files(files, config):
     if not _state["dirty"]:
         return files
     site = config.site_dir
-    try:
-        with open(os.path.join(site, SEARCH_INDEX), encoding="utf-8") as handle:
-            _state["index"] = json.load(handle)
-    except (OSError, ValueError):
-        _state["index"] = None
     modified = [file for file in files if file.is_modified()]
-    _state["rebuilt"] = {_location(file) for file in modified if file.is_documentation_page()}
-    _state["pages"] = {_location(file) for file in files.documentation_pages()}
     outputs = [file.abs_dest_path for file in modified]
     outputs += [os.path.join(site, name) for name in (*config.theme.static_templates, *ALWAYS_WRITTEN)]
     for path in outputs:
@@ -69,6 +71,10 @@ def on_files(files, config):
 
 
 def on_env(env, config, files):
+    # Every build compiles the theme's templates anew (nearly a second for Material's, a large
+    # share of a rebuild that writes three pages); Jinja's own cache keeps them compiled, keyed
+    # by each template's source, so an edited template is compiled again.
+    env.bytecode_cache = FileSystemBytecodeCache(_folder(os.path.join(os.path.dirname(config.config_file_path), JINJA_CACHE)))
     if _state["dirty"]:
         for file in files.documentation_pages():
             page = file.page
@@ -76,26 +82,3 @@ def on_env(env, config, files):
             if page is not None and page.markdown is None and isinstance(title, str) and not isinstance(title, Markup):
                 page.title = Markup(title)
     return env
-
-
-def _location(file) -> str:
-    """A page's URL as the search index writes it (``Page.url``: the home page's is empty)."""
-    return "" if file.url in (".", "./") else file.url
-
-
-@event_priority(-100)  # after every plugin's own post_build: the search plugin writes the index there
-def on_post_build(config):
-    if not _state["dirty"] or not _state.get("index"):
-        return
-    path = os.path.join(config.site_dir, SEARCH_INDEX)
-    try:
-        with open(path, encoding="utf-8") as handle:
-            index = json.load(handle)
-    except (OSError, ValueError):
-        return  # no search plugin in this build
-    kept = [entry for entry in _state["index"].get("docs", [])
-            if (page := entry.get("location", "").split("#")[0]) in _state["pages"] and page not in _state["rebuilt"]]
-    index["docs"] = kept + index.get("docs", [])
-    data = json.dumps(index, separators=(",", ":"), default=str)  # as the search plugin writes it
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write(data)

@@ -13,7 +13,7 @@ import json
 import os
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Iterable
 
@@ -40,6 +40,10 @@ class MkDocsProcesses:
             for lang in languages
         }
         self._configs: dict[str, Path] = {}
+        # Each started build's output is read as it comes, so that waiting for one language never
+        # leaves another blocked on a full pipe.
+        self._outputs = ThreadPoolExecutor(max_workers=len(self._processes) or 1, thread_name_prefix="mkdocs")
+        self._done: dict[str, Future] = {}
         self._closed = False
 
     def start(self, lang: str, config: Path, site_dir: Path, strict: bool = False, dirty: bool = False) -> None:
@@ -52,13 +56,14 @@ class MkDocsProcesses:
             process.stdin.flush()
         except BrokenPipeError:
             pass  # it has already ended: its status and output, read by wait(), say why
+        self._done[lang] = self._outputs.submit(process.communicate)
 
-    def wait(self) -> None:
-        """Wait for every started build; a failure names the config and mkdocs' last words."""
-        started = {lang: self._processes[lang] for lang in self._configs}
-        with ThreadPoolExecutor(max_workers=max(1, len(started))) as pool:
-            outputs = list(pool.map(lambda p: p.communicate(), started.values()))
-        for (lang, process), (stdout, stderr) in zip(started.items(), outputs):
+    def wait(self, lang: str | None = None) -> None:
+        """Wait for ``lang``'s build, or every started one; a failure names the config and mkdocs'
+        last words."""
+        for lang in [lang] if lang else list(self._done):
+            process = self._processes[lang]
+            stdout, stderr = self._done[lang].result()
             if process.returncode != 0:
                 tail = "\n".join((stderr or stdout).strip().splitlines()[-15:])
                 raise ConfgenError(f"mkdocs build failed for {self._configs[lang]}:\n{tail}")
@@ -71,7 +76,11 @@ class MkDocsProcesses:
         if self._closed:
             return
         self._closed = True
-        stop_all(self._processes.values())
+        for lang in self._done:  # their output is being read already: kill them, the readers end
+            if self._processes[lang].poll() is None:
+                self._processes[lang].kill()
+        stop_all(p for lang, p in self._processes.items() if lang not in self._done)
+        self._outputs.shutdown(wait=True)
 
     def __enter__(self) -> "MkDocsProcesses":
         return self

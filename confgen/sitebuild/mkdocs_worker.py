@@ -16,7 +16,10 @@ import sys
 
 #: What every ``mkdocs build`` of a confgen project imports before it reads a page. The Markdown
 #: extensions are left to mkdocs.yml (render and plugins choose them; they load in milliseconds).
-MODULES = ("mkdocs.__main__", "mkdocs.commands.build", "mkdocs.config.defaults", "mkdocs.structure.pages")
+MODULES = ("mkdocs.__main__", "mkdocs.commands.build", "mkdocs.config.defaults", "mkdocs.structure.pages",
+           # what the hooks of every confgen project import (plugins/site/harden.py), a second of
+           # an otherwise short rebuild when loaded only once the project is rendered
+           "nh3", "confgen.api")
 
 
 def warm(lang: str) -> None:

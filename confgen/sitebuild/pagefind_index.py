@@ -61,27 +61,26 @@ def _binary() -> str:
     return str(get_executable())
 
 
-def index_sites(sites: dict[str, Path]) -> None:
-    """Index every language's built site (``{lang: folder}``), all at once. The command-line
+def start_index(lang: str, site: Path) -> subprocess.Popen:
+    """Start indexing ``lang``'s built site; :func:`finish_index` waits for it. The command-line
     binary is used rather than Pagefind's Python service, which adds pages one round trip at a
-    time (twenty times slower on the reference event)."""
-    binary = _binary()
-    running = {}
-    for lang, site in sites.items():
-        shutil.rmtree(site / BUNDLE, ignore_errors=True)
-        args = [binary, "--site", str(site), "--output-subdir", BUNDLE, "--root-selector", ROOT_SELECTOR,
-                "--force-language", lang, "--glob", indexed_glob(site), "--silent"]
-        for selector in EXCLUDE_SELECTORS:
-            args += ["--exclude-selectors", selector]
-        running[lang] = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                         stderr=subprocess.STDOUT, text=True)
-    for lang, process in running.items():
-        output, _ = process.communicate()
-        if process.returncode != 0 or not (sites[lang] / BUNDLE / "pagefind-entry.json").is_file():
-            tail = "\n".join(output.strip().splitlines()[-15:])
-            raise ConfgenError(f"pagefind could not index {sites[lang]}:\n{tail}")
-    for site in sites.values():
-        precache_search(site)
+    time (twenty times slower on the reference event). Pagefind has no incremental mode: each
+    build indexes every page again, a rebuild after one edit as much as a clean build."""
+    shutil.rmtree(site / BUNDLE, ignore_errors=True)
+    args = [_binary(), "--site", str(site), "--output-subdir", BUNDLE, "--root-selector", ROOT_SELECTOR,
+            "--force-language", lang, "--glob", indexed_glob(site), "--silent"]
+    for selector in EXCLUDE_SELECTORS:
+        args += ["--exclude-selectors", selector]
+    return subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def finish_index(site: Path, process: subprocess.Popen) -> None:
+    """Wait for the indexing of ``site``, then give its files to the service worker's precache."""
+    output, _ = process.communicate()
+    if process.returncode != 0 or not (site / BUNDLE / "pagefind-entry.json").is_file():
+        tail = "\n".join(output.strip().splitlines()[-15:])
+        raise ConfgenError(f"pagefind could not index {site}:\n{tail}")
+    precache_search(site)
 
 
 #: The bundle's files the search page uses, whatever the query (besides each language's metadata

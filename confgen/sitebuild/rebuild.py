@@ -7,7 +7,7 @@ language was built from the same setup (the same ``mkdocs.yml``, hence the same 
 options and plugins; the same theme files, hooks and engine versions), the next build of that
 language is MkDocs' dirty build (``mkdocs build --dirty``) over a copy of the live site made of
 hard links: MkDocs reads and writes only those pages. :mod:`confgen.sitebuild.dirty_hooks` keeps the
-live files out of its writes and the search index whole; MkDocs writes the sitemap from every page
+live files out of its writes; MkDocs writes the sitemap from every page
 at every build. Outputs of pages removed since the live site was built are removed from the copy.
 Anything else (a first build, a changed navigation or theme, an engine upgrade, a build stopped
 between two steps of installing) is a clean build.
@@ -63,9 +63,8 @@ class Rebuilds:
         if state is None or state.get("stamp") != stamp or not live.is_dir():
             return False
         staging = staging_dir(self.project, lang)
-        shutil.rmtree(staging, ignore_errors=True)
         try:
-            _link_copy(live, staging)
+            _link_sync(live, staging)
         except OSError:  # a file system without hard links: build it all
             shutil.rmtree(staging, ignore_errors=True)
             return False
@@ -144,12 +143,37 @@ def _remove_output(site: Path, rel: str) -> None:
         folder = folder.parent
 
 
-def _link_copy(source: Path, target: Path) -> None:
-    for dirpath, _, filenames in os.walk(source):
-        out = os.path.join(target, os.path.relpath(dirpath, source))
-        os.makedirs(out, exist_ok=True)
-        for name in filenames:
-            os.link(os.path.join(dirpath, name), os.path.join(out, name))
+def _link_sync(source: Path, target: Path) -> None:
+    """Make ``target`` a copy of ``source`` made of hard links. ``target`` is usually the site
+    before the live one (the staging folder the last install left), whose unchanged files are
+    already links to the same inodes: those are kept, so only what the last build wrote is
+    relinked, rather than every file of the site unlinked and linked again."""
+    if not target.is_dir() or target.is_symlink():
+        shutil.rmtree(target, ignore_errors=True)
+        target.mkdir(parents=True)
+    _sync_folder(str(source), str(target))
+
+
+def _sync_folder(source: str, target: str) -> None:
+    with os.scandir(source) as entries:
+        wanted = {entry.name: entry for entry in entries}
+    with os.scandir(target) as entries:
+        present = {entry.name: entry for entry in entries}
+    for name, entry in present.items():
+        new = wanted.get(name)
+        if entry.is_dir(follow_symlinks=False):
+            if new is None or not new.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path)
+        elif new is None or new.is_dir(follow_symlinks=False) or entry.inode() != new.inode():
+            os.unlink(entry.path)
+    for name, entry in wanted.items():
+        path = os.path.join(target, name)
+        if entry.is_dir(follow_symlinks=False):
+            if not os.path.isdir(path):
+                os.mkdir(path)
+            _sync_folder(entry.path, path)
+        elif not os.path.lexists(path):
+            os.link(entry.path, path)
 
 
 def _read(path: Path) -> dict | None:

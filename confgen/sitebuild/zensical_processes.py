@@ -22,13 +22,12 @@ import os
 import shutil
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import yaml
 
 from confgen.errors import ConfgenError
-from confgen.sitebuild.mkdocs_processes import stop_all
 
 #: What Zensical cannot do yet that an MkDocs build of a confgen project does, printed by every
 #: Zensical build (and listed in the README). Each line says what confgen does instead, if anything.
@@ -37,6 +36,9 @@ LIMITS = (
     "Content-Security-Policy after the build instead",
     "zensical 0.0.73 is the newest release installable from PyPI alone (later ones need zensical-ui, which is not "
     "published there); its templates are minijinja, so a project's theme overrides must be plain Jinja",
+    "zensical 0.0.73 has no dirty or differential build (its build command takes only --clean and --strict): its "
+    "cache in build/<lang>/.cache is kept, but every build writes every page, and confgen hardens and indexes them all; "
+    "with MkDocs a rebuild writes only the pages whose Markdown changed",
     "zensical escapes the titles of the previous and next pages once more in the footer's aria-label: a screen "
     "reader says 'Venue &amp; travel' where the page shows 'Venue & travel'",
 )
@@ -75,6 +77,8 @@ class ZensicalProcesses:
     def __init__(self) -> None:
         self._processes: dict[str, subprocess.Popen] = {}
         self._targets: dict[str, tuple[Path, Path]] = {}
+        self._outputs = ThreadPoolExecutor(thread_name_prefix="zensical")  # read as they come, as MkDocsProcesses does
+        self._done: dict[str, Future] = {}
         self._closed = False
 
     def start(self, lang: str, config: Path, site_dir: Path, strict: bool = False, dirty: bool = False) -> None:
@@ -84,14 +88,17 @@ class ZensicalProcesses:
         self._targets[lang] = (zconfig, site_dir)
         self._processes[lang] = subprocess.Popen(args, cwd=zconfig.parent, stdin=subprocess.DEVNULL,
                                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self._done[lang] = self._outputs.submit(self._processes[lang].communicate)
 
-    def wait(self) -> None:
-        """Wait for every started build, then move each site into its staging folder; a failure
-        names the config and Zensical's last words."""
-        with ThreadPoolExecutor(max_workers=max(1, len(self._processes))) as pool:
-            outputs = list(pool.map(lambda p: p.communicate(), self._processes.values()))
-        for (lang, process), (stdout, stderr) in zip(self._processes.items(), outputs):
-            zconfig, site_dir = self._targets[lang]
+    def wait(self, lang: str | None = None) -> None:
+        """Wait for ``lang``'s build, or every started one, then move each site into its staging
+        folder; a failure names the config and Zensical's last words."""
+        for lang in [lang] if lang else list(self._done):
+            process = self._processes[lang]
+            if lang not in self._targets:
+                continue  # waited for already: its site has moved
+            stdout, stderr = self._done[lang].result()
+            zconfig, site_dir = self._targets.pop(lang)
             if process.returncode != 0:
                 tail = "\n".join((stderr or stdout).strip().splitlines()[-15:])
                 raise ConfgenError(f"zensical build failed for {zconfig}:\n{tail}")
@@ -104,7 +111,10 @@ class ZensicalProcesses:
         if self._closed:
             return
         self._closed = True
-        stop_all(self._processes.values())
+        for process in self._processes.values():  # their output is being read already: the readers end
+            if process.poll() is None:
+                process.kill()
+        self._outputs.shutdown(wait=True)
 
     def __enter__(self) -> "ZensicalProcesses":
         return self
