@@ -346,7 +346,8 @@ def test_killed_build_leaves_no_half_written_file_and_resumes(tmp_path):
 
     project = tmp_path / "big"
     project.mkdir()
-    write(project / "conference.yaml", sessions=600, rooms=20, speakers=300)
+    # Big enough that 200 drafts are a fraction of the run (the check after `generate` says so).
+    write(project / "conference.yaml", sessions=120, rooms=20, speakers=60)
     process = subprocess.Popen([sys.executable, "-m", "confgen", "build", str(project)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 60
@@ -366,5 +367,6 @@ def test_killed_build_leaves_no_half_written_file_and_resumes(tmp_path):
     result = confgen("generate", str(project))
     assert result.returncode == 0, result.stderr
     assert f"{len(drafts)} up to date" in result.stderr
+    assert int(re.search(r"drafts: (\d+) new", result.stderr).group(1)) > 0, "the build was killed after drafting"
     assert all(p.stat().st_mtime_ns == m for p, m in before.items()), "finished drafts were redone"
     assert not list(project.rglob("*.confgen-tmp"))
