@@ -96,3 +96,19 @@ def reference_build(tmp_path_factory) -> Iterator[ReferenceBuild]:
     after = _files(built.root)
     changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
     assert not changed, f"a test wrote into the shared reference build: {changed[:10]}"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Modules marked slow or browser first, the rest by their number of tests (most first, as
+    pytest-xdist's own order is): two workers each take whole modules (``--dist loadfile``), and a
+    long module handed out last would leave one worker alone with it at the end. A module's tests
+    stay together and in their order; pyproject.toml turns xdist's reordering off so this holds."""
+    modules: dict[Path, list[pytest.Item]] = {}
+    for item in items:
+        modules.setdefault(item.path, []).append(item)
+
+    def heavy_first(path: Path) -> tuple[bool, int]:
+        tests = modules[path]
+        return not any(t.get_closest_marker("slow") or t.get_closest_marker("browser") for t in tests), -len(tests)
+
+    items[:] = [item for path in sorted(modules, key=heavy_first) for item in modules[path]]

@@ -21,6 +21,8 @@ from confgen.model import tr
 from confgen.load.project import open_project
 from helpers import write_project
 
+pytestmark = pytest.mark.slow  # started first, so that no worker is left alone with it at the end
+
 
 def confgen(*args: str, timeout: int = 300, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "confgen", *args], capture_output=True, text=True, timeout=timeout,
