@@ -5,6 +5,9 @@ Chromium through selenium, with performance logs on so a test can list every req
 
     with serve(folder) as base_url, chrome() as driver:
         driver.get(base_url + "en/")
+
+conftest.py offers this module's ``driver`` and ``base_url`` fixtures to every test module: one
+Chromium and one server (of the module's own ``built_site`` fixture) for all of a module's tests.
 """
 
 from __future__ import annotations
@@ -14,15 +17,20 @@ import functools
 import http.server
 import json
 import shutil
+import subprocess
+import tarfile
 import threading
 from pathlib import Path
 from typing import Iterator
 
 import pytest
+from filelock import FileLock
 
 CHROME_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                 "--disable-dev-shm-usage", "--disable-extensions", "--disable-component-update")
 INSTALL_HINT = "apt-get update && apt-get install -y chromium chromium-driver"
+AXE_DIR = Path(__file__).parent / "artifacts" / "axe-core"
+AXE_INSTALL = "npm pack axe-core@4 --pack-destination tests/artifacts/axe-core && tar xzf tests/artifacts/axe-core/axe-core-*.tgz -C tests/artifacts/axe-core"
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -102,3 +110,47 @@ def set_viewport(driver, width: int, height: int) -> None:
 def browser():
     with chrome() as driver:
         yield driver
+
+
+@pytest.fixture(scope="module")
+def driver():
+    """One headless Chromium for all of a module's tests."""
+    with chrome() as d:
+        yield d
+
+
+@pytest.fixture(scope="module")
+def base_url(built_site):
+    """The module's ``built_site`` fixture served on 127.0.0.1, for all of its tests."""
+    with serve(built_site) as url:
+        yield url
+
+
+def blank_slate(driver, base_url: str, width: int, height: int):
+    """The module's browser as a first-time visitor's: nothing starred or filtered (localStorage is
+    per origin, so cleared from a page of the site), empty performance and console logs, and the
+    viewport given."""
+    driver.get(base_url + "en/404.html")
+    driver.execute_script("localStorage.clear()")
+    requested_urls(driver)
+    driver.get_log("browser")
+    set_viewport(driver, width, height)
+    return driver
+
+
+def axe_source() -> str:
+    """axe-core from npm, unpacked under tests/artifacts (git-ignored); fetched once if missing
+    (under a lock: two test processes may both need it on a fresh clone)."""
+    candidates = [AXE_DIR / "axe.min.js", AXE_DIR / "package" / "axe.min.js"]
+    AXE_DIR.mkdir(parents=True, exist_ok=True)
+    with FileLock(AXE_DIR / ".fetch.lock"):
+        if not any(p.is_file() for p in candidates) and shutil.which("npm"):
+            done = subprocess.run(["npm", "pack", "axe-core@4", "--pack-destination", str(AXE_DIR)], capture_output=True,
+                                  text=True, timeout=120)
+            for tgz in AXE_DIR.glob("axe-core-*.tgz") if done.returncode == 0 else ():
+                with tarfile.open(tgz) as archive:
+                    archive.extractall(AXE_DIR, filter="data")
+    for path in candidates:
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    pytest.fail(f"axe-core is needed for the accessibility test; install it with: {AXE_INSTALL}")

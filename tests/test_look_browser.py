@@ -19,9 +19,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
 
-from browser import chrome, serve, set_viewport
+from browser import axe_source, blank_slate, serve, set_viewport
 from helpers import REFERENCE_SITE, REPO
-from test_site_browser import axe_source
 
 pytestmark = pytest.mark.browser
 
@@ -51,24 +50,9 @@ def built_site(tmp_path_factory) -> Path:
     return build(root)
 
 
-@pytest.fixture(scope="module")
-def base_url(built_site):
-    with serve(built_site) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def driver():
-    with chrome() as d:
-        yield d
-
-
 @pytest.fixture
 def fresh(driver, base_url):
-    driver.get(base_url + "en/404.html")
-    driver.execute_script("localStorage.clear()")
-    set_viewport(driver, 1366, 900)
-    return driver
+    return blank_slate(driver, base_url, 1366, 900)
 
 
 def wait(driver, condition, timeout=15):

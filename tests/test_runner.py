@@ -21,6 +21,8 @@ from confgen.draft.runner import MAX_TRIES, Runner
 from confgen.draft.slots import Slots
 from llm_server import LLMServer, completion, error, hang, ok, raw
 
+pytestmark = pytest.mark.slow  # started first, so that no worker is left alone with it at the end
+
 ONLY = ["talks", "speakers"]  # 10 jobs with no required sections: one call each
 
 

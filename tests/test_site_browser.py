@@ -5,9 +5,6 @@ Chinese search, no request to another host, Mermaid and KaTeX from the site, and
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import tarfile
 import time
 from pathlib import Path
 
@@ -19,49 +16,25 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
 
-from browser import chrome, requested_urls, serve, set_viewport
-from helpers import REFERENCE_SITE
+from browser import axe_source, blank_slate, requested_urls, set_viewport
 from search_ui import READ_RESULTS, search
 
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
-AXE_DIR = ARTIFACTS / "axe-core"
-AXE_INSTALL = "npm pack axe-core@4 --pack-destination tests/artifacts/axe-core && tar xzf tests/artifacts/axe-core/axe-core-*.tgz -C tests/artifacts/axe-core"
 
 
 @pytest.fixture(scope="module")
-def built_site(tmp_path_factory) -> Path:
-    """The reference project built once for this module, from a copy (drafts are committed, so
-    the offline build calls no model)."""
-    root = tmp_path_factory.mktemp("reference") / "site"
-    shutil.copytree(REFERENCE_SITE, root, ignore=shutil.ignore_patterns("build", ".confgen"))
-    result = subprocess.run([shutil.which("confgen"), "build", str(root)], capture_output=True, text=True, timeout=240)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return root / "build" / "site"
-
-
-@pytest.fixture(scope="module")
-def base_url(built_site):
-    with serve(built_site) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def driver():
-    with chrome() as d:
-        yield d
+def built_site(reference_build) -> Path:
+    """The reference project's site, built once for every module that reads it (drafts are
+    committed, so the build calls no model)."""
+    return reference_build.site
 
 
 @pytest.fixture
 def fresh(driver, base_url):
     """The shared browser with no stars and empty performance and console logs."""
-    driver.get(base_url + "en/404.html")
-    driver.execute_script("localStorage.clear()")
-    requested_urls(driver)
-    driver.get_log("browser")
-    set_viewport(driver, 1280, 900)
-    return driver
+    return blank_slate(driver, base_url, 1280, 900)
 
 
 def csp_violations(driver) -> list[str]:
@@ -314,21 +287,6 @@ def test_service_worker_serves_the_agenda_offline(fresh, base_url):
         "fetch(document.querySelector('link[rel=manifest]').href).then(r => r.json()).then(arguments[0])")
     assert manifest["start_url"] == "./agenda/day-1/" and manifest["lang"] == "en"
     assert csp_violations(fresh) == []  # the service worker too
-
-
-def axe_source() -> str:
-    """axe-core from npm, unpacked under tests/artifacts (git-ignored); fetched once if missing."""
-    candidates = [AXE_DIR / "axe.min.js", AXE_DIR / "package" / "axe.min.js"]
-    if not any(p.is_file() for p in candidates) and shutil.which("npm"):
-        AXE_DIR.mkdir(parents=True, exist_ok=True)
-        done = subprocess.run(["npm", "pack", "axe-core@4", "--pack-destination", str(AXE_DIR)], capture_output=True, text=True, timeout=120)
-        for tgz in AXE_DIR.glob("axe-core-*.tgz") if done.returncode == 0 else ():
-            with tarfile.open(tgz) as archive:
-                archive.extractall(AXE_DIR, filter="data")
-    for path in candidates:
-        if path.is_file():
-            return path.read_text(encoding="utf-8")
-    pytest.fail(f"axe-core is needed for the accessibility test; install it with: {AXE_INSTALL}")
 
 
 def test_axe_finds_no_serious_violation(fresh, base_url):

@@ -7,9 +7,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -21,19 +18,15 @@ from browser import chrome, serve
 from confgen.load.project import open_project
 from confgen.model import tr
 from confgen_plugins.content import budget
-from helpers import REFERENCE_SITE
 
 SITE_URL = "https://aidevcon.example.org/"
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    root = tmp_path_factory.mktemp("ref") / "site"
-    shutil.copytree(REFERENCE_SITE, root, ignore=shutil.ignore_patterns("build", ".confgen"))
-    result = subprocess.run([sys.executable, "-m", "confgen", "build", str(root), "--strict"], capture_output=True,
-                            text=True, timeout=600)
-    assert result.returncode == 0, result.stderr
-    return root, result
+def built(reference_build):
+    """The reference project built with --strict (shared with the other modules that read it) and
+    what the build printed."""
+    return reference_build.root, reference_build
 
 
 def html(path: Path):

@@ -30,6 +30,8 @@ from confgen.draft.store import DraftStore  # noqa: E402
 from confgen.model import ProviderSettings  # noqa: E402
 from confgen_plugins.providers.transformers import make_provider, plain_prompt  # noqa: E402
 
+pytestmark = pytest.mark.slow  # started first, so that no worker is left alone with it at the end
+
 STOP_AFTER = 24  # tokens every tiny-model answer has before its EOS
 MAX_TOKENS = 64
 
