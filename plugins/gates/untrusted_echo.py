@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from confgen.api import Finding, GateContext, hookimpl
 
@@ -55,12 +56,26 @@ def longest_copy(paragraph: str, source: str) -> str | None:
     return copied if len(copied) >= limit else None
 
 
+@lru_cache(maxsize=16)
+def _grams(source: str) -> frozenset[str]:
+    shortest = min(LONGEST_COPY.values())
+    return frozenset(source[i:i + shortest] for i in range(len(source) - shortest + 1))
+
+
+def _may_copy(paragraph: str, source: str) -> bool:
+    """False when no stretch of ``paragraph`` as long as the shortest copy limit is in ``source``:
+    then no copy can be found, and the costly longest-match search over the example is skipped."""
+    shortest, grams = min(LONGEST_COPY.values()), _grams(source)
+    return any(paragraph[i:i + shortest] in grams for i in range(len(paragraph) - shortest + 1))
+
+
 def example_copies(ctx: GateContext):
     if not ctx.example.strip():
         return
     source = squeeze(ctx.example)
     for line, paragraph in paragraphs(ctx.text):
-        copied = longest_copy(squeeze(paragraph), source)
+        paragraph = squeeze(paragraph)
+        copied = longest_copy(paragraph, source) if _may_copy(paragraph, source) else None
         if copied:
             yield Finding("untrusted-echo", f"copies {len(copied)} characters of the prompt's example word for word "
                                             f"({copied[:60]!r}...): the example shows the form only, for an invented "
