@@ -15,18 +15,12 @@ from typing import Any
 from confgen.model import Conference, tr
 from confgen.stash import StashKey
 
-CONTEXT = StashKey["dict[str, dict[str, Any]]"]()
+#: The event context text per language: the same for every job, so made once per conference.
+CONTEXT = StashKey["dict[str, str]"]()
 
 
 def event_facts(conference: Conference, lang: str) -> tuple[dict[str, Any], dict[str, str]]:
-    """``(facts, untrusted)`` of the event in ``lang``, computed once per conference and language."""
-    made = conference.stash.setdefault_by(CONTEXT, dict)
-    if lang not in made:
-        made[lang] = _event_facts(conference, lang)
-    return made[lang]
-
-
-def _event_facts(conference: Conference, lang: str) -> tuple[dict[str, Any], dict[str, str]]:
+    """``(facts, untrusted)`` of the event in ``lang``."""
     event = conference.event
     sessions = conference.sessions
     per_track = Counter(s.track for s in sessions)

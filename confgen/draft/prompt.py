@@ -19,7 +19,7 @@ import json
 import re
 from typing import Any, Sequence
 
-from confgen.draft.event_context import event_facts
+from confgen.draft.event_context import CONTEXT, event_facts
 from confgen.kinds import ContentKind
 from confgen.types import ChatRequest, Finding, Job, stable_hash
 from confgen.model import ProviderSettings
@@ -93,11 +93,15 @@ def facts_block(facts: dict[str, Any], name: str = "") -> str:
 
 
 def event_context(conference: Any, lang: str, templates: Templates) -> str:
-    """The event around every job, the same text for each job of a language (a cached prefix)."""
-    facts, untrusted = event_facts(conference, lang)
-    return templates.render(f"prompts/context.{lang}.md.j2", lang=lang, conference=conference,
-                            event_facts=facts_block(facts, "event"),
-                            event_data=data_block(untrusted) if untrusted else "").strip()
+    """The event around every job, the same text for each job of a language (a cached prefix):
+    rendered once per conference and language, not once per request."""
+    made = conference.stash.setdefault_by(CONTEXT, dict)
+    if lang not in made:
+        facts, untrusted = event_facts(conference, lang)
+        made[lang] = templates.render(f"prompts/context.{lang}.md.j2", lang=lang, conference=conference,
+                                      event_facts=facts_block(facts, "event"),
+                                      event_data=data_block(untrusted) if untrusted else "").strip()
+    return made[lang]
 
 
 DEFAULT_MAX_TOKENS = 1500

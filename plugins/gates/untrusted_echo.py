@@ -31,6 +31,7 @@ CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 #: The longest verbatim stretch of an untrusted field a paragraph of the model's own may hold, in
 #: characters other than spaces: a phrase, not a sentence (Chinese packs one in fewer characters).
 LONGEST_COPY = {"latin": 50, "cjk": 24}
+SHORTEST_COPY = min(LONGEST_COPY.values())
 
 
 def gate(ctx: GateContext):
@@ -58,15 +59,14 @@ def longest_copy(paragraph: str, source: str) -> str | None:
 
 @lru_cache(maxsize=16)
 def _grams(source: str) -> frozenset[str]:
-    shortest = min(LONGEST_COPY.values())
-    return frozenset(source[i:i + shortest] for i in range(len(source) - shortest + 1))
+    return frozenset(source[i:i + SHORTEST_COPY] for i in range(len(source) - SHORTEST_COPY + 1))
 
 
 def _may_copy(paragraph: str, source: str) -> bool:
     """False when no stretch of ``paragraph`` as long as the shortest copy limit is in ``source``:
     then no copy can be found, and the costly longest-match search over the example is skipped."""
-    shortest, grams = min(LONGEST_COPY.values()), _grams(source)
-    return any(paragraph[i:i + shortest] in grams for i in range(len(paragraph) - shortest + 1))
+    grams = _grams(source)
+    return any(paragraph[i:i + SHORTEST_COPY] in grams for i in range(len(paragraph) - SHORTEST_COPY + 1))
 
 
 def example_copies(ctx: GateContext):
