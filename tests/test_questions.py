@@ -70,18 +70,6 @@ def test_near_duplicates_merge_into_the_first_with_the_fuller_answer():
     assert merged[0].answer.startswith("Retrieve passages") and merged[0].merged == 1
 
 
-def test_a_merge_read_from_the_memo_of_the_last_build_is_the_same_merge(tmp_path):
-    from confgen.memo import Memo
-
-    questions = parse(DRAFT, "en")
-    first = Memo(tmp_path / "memo")
-    assert merge_duplicates(questions, first) == merge_duplicates(questions)
-    first.save()
-    assert merge_duplicates(questions, Memo(tmp_path / "memo")) == merge_duplicates(questions)
-    fewer = questions[1:]  # other questions, another grouping: not the stored one
-    assert merge_duplicates(fewer, Memo(tmp_path / "memo")) == merge_duplicates(fewer)
-
-
 def test_offline_bank_has_at_least_eight_questions_per_track_in_both_languages():
     project = open_project(REFERENCE_SITE)
     kind = project.kinds["questions"]

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 
-from confgen.api import ContentKind, Contract, Job, Marker, Memo, Page, RenderContext, hookimpl, pure, word
+from confgen.api import ContentKind, Contract, Job, Marker, Page, RenderContext, hookimpl, word
 from confgen.model import Conference, tr
 from confgen_plugins.content.articles import from_abstracts, offline_inputs, track_facts
 from confgen_plugins.content.notes import topics
@@ -98,12 +98,11 @@ def _matches(matcher: SequenceMatcher, text: str) -> bool:
     return matcher.real_quick_ratio() >= SIMILAR and matcher.quick_ratio() >= SIMILAR and matcher.ratio() >= SIMILAR
 
 
-def merge_duplicates(questions: list[Question], memo: Memo | None = None) -> list[Question]:
-    """One question per group of near-duplicates: the first asked, with the fuller answer. The
-    grouping (the costly part) may come from the ``memo``."""
+def merge_duplicates(questions: list[Question]) -> list[Question]:
+    """One question per group of near-duplicates: the first asked, with the fuller answer."""
     texts = tuple(_comparable(q) for q in questions)
     kept: dict[int, Question] = {}  # by the position of the question it keeps
-    for question, group in zip(questions, memo(duplicate_of, texts) if memo else duplicate_of(texts)):
+    for question, group in zip(questions, duplicate_of(texts)):
         if group not in kept:
             kept[group] = question
             continue
@@ -113,7 +112,6 @@ def merge_duplicates(questions: list[Question], memo: Memo | None = None) -> lis
     return list(kept.values())
 
 
-@pure()
 def duplicate_of(texts: tuple[str, ...]) -> list[int]:
     """For each text, the position of the first earlier kept text it is similar to (or its own)."""
     groups: list[int] = []
@@ -170,7 +168,7 @@ class Questions(ContentKind):
         for track in ctx.conference.tracks:
             draft = ctx.draft(self.name, track.id)
             questions = parse(draft.body, ctx.lang) if draft else []
-            unique = merge_duplicates(questions, ctx.memo)
+            unique = merge_duplicates(questions)
             groups = [(title, [q for q in unique if q.kind == kind])
                       for kind, title in zip(KINDS, SECTIONS[ctx.lang])]
             heading = ctx.tr({"zh": f"题库：{ctx.tr(track.name)}", "en": f"Questions: {ctx.tr(track.name)}"})
