@@ -143,3 +143,37 @@ def test_a_track_named_empty_still_gives_its_category(mini_project):
     conference = open_project(write_project(mini_project.parent / "unnamed", text)).conference
     event = icalendar.Calendar.from_ical(calendar.files(conference, "en")["talks/k1.ics"]).walk("VEVENT")[0]
     assert "CATEGORIES" in event and "DESCRIPTION" in event
+
+
+def test_a_rebuild_takes_the_entries_of_the_last_one_and_makes_a_changed_one_anew(mini_project, monkeypatch, tmp_path):
+    """The calendar keeps its serialized entries and shells in its cache folder: the next build
+    gives the same files without icalendar, and an entry whose facts changed is made again."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1780000000")
+    first = calendar.files(open_project(mini_project).conference, "en", tmp_path)
+    assert first == calendar.files(open_project(mini_project).conference, "en")  # the same with nothing kept
+
+    def refused(*args):
+        raise AssertionError("serialized again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(calendar, "entry_vevent", refused)
+        patched.setattr(calendar, "shell_head", refused)
+        assert calendar.files(open_project(mini_project).conference, "en", tmp_path) == first
+    (mini_project / "conference.yaml").write_text(
+        (mini_project / "conference.yaml").read_text("utf-8").replace("Serving models with vLLM", "Serving with vLLM"), "utf-8")
+    made = []
+    original = calendar.entry_vevent
+    monkeypatch.setattr(calendar, "entry_vevent", lambda e: made.append(e.summary) or original(e))
+    changed = calendar.files(open_project(mini_project).conference, "en", tmp_path)
+    assert made == ["Serving with vLLM"]
+    assert icalendar.Calendar.from_ical(changed["talks/t1.ics"]).walk("VEVENT")[0]["SUMMARY"] == "Serving with vLLM"
+
+
+@pytest.mark.parametrize("content", ["", "{not json", '{"made_by": "other code", "kept": {}}', '{"made_by": 1, "kept": []}'])
+def test_a_damaged_or_foreign_kept_file_only_costs_the_work_again(mini_project, monkeypatch, tmp_path, content):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1780000000")
+    expected = calendar.files(open_project(mini_project).conference, "en")
+    (tmp_path / "calendar").mkdir()
+    for name in ("en.json", "en-shells.json"):
+        (tmp_path / "calendar" / name).write_text(content, "utf-8")
+    assert calendar.files(open_project(mini_project).conference, "en", tmp_path) == expected

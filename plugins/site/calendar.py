@@ -9,14 +9,17 @@ while two builds on the same day with the same facts give byte-identical files.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import os
 import re
 from functools import lru_cache
-from typing import Iterable
+from pathlib import Path
+from typing import Callable, Iterable, NamedTuple
 
 import icalendar
 
-from confgen.api import Asset, ContentKind, Memo, RenderContext, StashKey, hookimpl, pure, word
+from confgen.api import Asset, ContentKind, RenderContext, StashKey, hookimpl, stable_hash, word
 from confgen.model import Conference, Session, tr
 
 PRODID = "-//confgen//conference site//EN"
@@ -47,12 +50,21 @@ def talk_url(conference: Conference, session: Session, lang: str) -> str | None:
     return conference.talk_url(session.id, lang)
 
 
-def vevent(conference: Conference, session: Session, lang: str, when: dt.datetime) -> icalendar.Event:
-    return _vevent(*vevent_fields(conference, session, lang, when))
+class Entry(NamedTuple):
+    """What one talk's VEVENT says: the entry is made from these alone."""
+
+    uid: str
+    stamp: dt.datetime
+    start: dt.datetime
+    end: dt.datetime
+    summary: str
+    location: str
+    description: str | None
+    url: str | None
+    category: str | None
 
 
-def vevent_fields(conference: Conference, session: Session, lang: str, when: dt.datetime) -> tuple:
-    """What one talk's VEVENT says, as plain values: its serialization is memoized by them."""
+def entry(conference: Conference, session: Session, lang: str, when: dt.datetime) -> Entry:
     room = conference.room(session.room)
     venue = tr(conference.event.venue.name, lang)
     names = [tr(s.name, lang) for s in (conference.speaker(i) for i in session.speakers) if s]
@@ -63,33 +75,31 @@ def vevent_fields(conference: Conference, session: Session, lang: str, when: dt.
     url = talk_url(conference, session, lang)
     if url:
         lines.append(url)
-    return (uid(conference, session), when, conference.aware(session.start), conference.aware(session.end),
-            tr(session.title, lang), f"{tr(room.name, lang)}, {venue}" if room else venue,
-            "\n".join(lines) if lines else None, url, tr(track.name, lang) if track else None)
+    return Entry(uid(conference, session), when, conference.aware(session.start), conference.aware(session.end),
+                 tr(session.title, lang), f"{tr(room.name, lang)}, {venue}" if room else venue,
+                 "\n".join(lines) if lines else None, url, tr(track.name, lang) if track else None)
 
 
-def _vevent(uid: str, when: dt.datetime, start: dt.datetime, end: dt.datetime, summary: str, location: str,
-            description: str | None, url: str | None, category: str | None) -> icalendar.Event:
+def vevent(conference: Conference, session: Session, lang: str, when: dt.datetime) -> icalendar.Event:
+    return entry_vevent(entry(conference, session, lang, when))
+
+
+def entry_vevent(e: Entry) -> icalendar.Event:
     event = icalendar.Event()
-    event.add("uid", uid)
-    event.add("dtstamp", when)
-    event.add("sequence", int((when - SEQUENCE_EPOCH).total_seconds() // 86400))
-    event.add("dtstart", start)
-    event.add("dtend", end)
-    event.add("summary", summary)
-    event.add("location", location)
-    if url:
-        event.add("url", url)
-    if description is not None:
-        event.add("description", description)
-    if category is not None:
-        event.add("categories", [category])
+    event.add("uid", e.uid)
+    event.add("dtstamp", e.stamp)
+    event.add("sequence", int((e.stamp - SEQUENCE_EPOCH).total_seconds() // 86400))
+    event.add("dtstart", e.start)
+    event.add("dtend", e.end)
+    event.add("summary", e.summary)
+    event.add("location", e.location)
+    if e.url:
+        event.add("url", e.url)
+    if e.description is not None:
+        event.add("description", e.description)
+    if e.category is not None:
+        event.add("categories", [e.category])
     return event
-
-
-@pure("icalendar")
-def vevent_ical(*fields) -> bytes:
-    return _vevent(*fields).to_ical()
 
 
 @lru_cache(maxsize=16)
@@ -125,42 +135,95 @@ def _shell(name: str, timezone: str) -> icalendar.Calendar:
     return cal
 
 
-@pure("icalendar")
-def shell_ical(name: str, timezone: str) -> tuple[bytes, bytes]:
-    """An empty VCALENDAR named ``name``, split where its components go."""
-    head, end = _shell(name, timezone).to_ical().rsplit(b"END:VCALENDAR", 1)
-    return head, b"END:VCALENDAR" + end
+#: How every VCALENDAR ends, after its components.
+END = b"END:VCALENDAR\r\n"
+
+
+def shell_head(name: str, timezone: str) -> bytes:
+    """An empty VCALENDAR named ``name``, up to where its components go."""
+    return _shell(name, timezone).to_ical().removesuffix(END)
 
 
 #: Serialized VEVENTs by (language, stamp), kept with the conference they were made from.
 EVENTS = StashKey[dict[tuple[str, dt.datetime], dict[str, bytes]]]()
+#: What a kept entry was made by: an edit of this module or another icalendar makes every entry anew.
+MADE_BY = hashlib.sha256(Path(__file__).read_bytes() + icalendar.__version__.encode()).hexdigest()
 
 
-def serialized_events(conference: Conference, lang: str, when: dt.datetime, memo: Memo) -> dict[str, bytes]:
+class Kept:
+    """The serialized entries and calendar shells of the last build, in ``path`` (one file per
+    language in the project's cache folder), by a hash of what each says: icalendar takes about
+    half a millisecond for each, and a large event has thousands, the same from one build to the
+    next. The file keeps only what the last build used; a file that cannot be read or written
+    costs only the work again."""
+
+    def __init__(self, path: Path | None):
+        self.path = path
+        self.before: dict[str, str] = {}
+        self.used: dict[str, str] = {}
+        if path is not None:
+            try:
+                data = json.loads(path.read_text("utf-8"))
+            except (OSError, ValueError):
+                data = None
+            if isinstance(data, dict) and data.get("made_by") == MADE_BY and isinstance(data.get("kept"), dict):
+                self.before = data["kept"]
+
+    def get(self, key: tuple, make: Callable[[], bytes]) -> bytes:
+        digest = stable_hash(*key)
+        if digest not in self.used:
+            found = self.before.get(digest)
+            self.used[digest] = found if isinstance(found, str) else make().decode("utf-8")
+        return self.used[digest].encode("utf-8")
+
+    def save(self) -> None:
+        if self.path is None or self.used == self.before:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}")
+            tmp.write_text(json.dumps({"made_by": MADE_BY, "kept": self.used}, ensure_ascii=False), "utf-8")
+            os.replace(tmp, self.path)
+        except OSError:
+            pass  # a read-only project: the next build serializes these again, nothing else is lost
+
+
+def kept(cache_dir: Path | None, lang: str) -> Kept:
+    return Kept(cache_dir / "calendar" / f"{lang}.json" if cache_dir else None)
+
+
+def serialized_events(conference: Conference, lang: str, when: dt.datetime, cache_dir: Path | None = None) -> dict[str, bytes]:
     """Every scheduled session's VEVENT, serialized once per build and language: the calendar
-    files and the "my schedule" data both need them, and icalendar's folding is not cheap."""
+    files and the "my schedule" data both need them, and icalendar's folding is not cheap.
+    ``cache_dir``: where the entries of the last build are kept (see :class:`Kept`)."""
     made = conference.stash.setdefault_by(EVENTS, dict)
     if (lang, when) not in made:  # two threads at once would only make the same bytes twice
-        made[lang, when] = {s.id: memo(vevent_ical, *vevent_fields(conference, s, lang, when))
-                            for s in conference.scheduled_sessions()}
+        store = kept(cache_dir, lang)
+        events = {}
+        for s in conference.scheduled_sessions():
+            e = entry(conference, s, lang, when)
+            events[s.id] = store.get(("VEVENT", *e), lambda: entry_vevent(e).to_ical())
+        made[lang, when] = events
+        store.save()
     return made[lang, when]
 
 
-def files(conference: Conference, lang: str, memo: Memo | None = None) -> dict[str, bytes]:
+def files(conference: Conference, lang: str, cache_dir: Path | None = None) -> dict[str, bytes]:
     """Every calendar file of one language, by path in the docs folder.
 
     A session stands in four files (event, day, room, talk); icalendar serializes each VEVENT and
-    the VTIMEZONE once, and every file is its own VCALENDAR shell around those bytes."""
-    memo = memo or Memo()
+    the VTIMEZONE once, and every file is its own VCALENDAR shell around those bytes. With a
+    ``cache_dir``, the entries and shells of the last build are used again (see :class:`Kept`)."""
     when = stamp()
     event_name = tr(conference.event.name, lang)
     scheduled = conference.scheduled_sessions()
-    events = serialized_events(conference, lang, when, memo)
+    events = serialized_events(conference, lang, when, cache_dir)
     zone = event_vtimezone(conference).to_ical()
+    shells = kept(cache_dir, f"{lang}-shells")
 
     def assemble(name: str, sessions: Iterable[Session]) -> bytes:
-        head, end = memo(shell_ical, name, conference.event.timezone)
-        return head + zone + b"".join(events[s.id] for s in sessions) + end
+        head = shells.get(("VCALENDAR", name, conference.event.timezone), lambda: shell_head(name, conference.event.timezone))
+        return head + zone + b"".join(events[s.id] for s in sessions) + END
 
     out = {"calendar/event.ics": assemble(event_name, scheduled)}
     for number, day in enumerate(conference.event.days, start=1):
@@ -171,6 +234,7 @@ def files(conference: Conference, lang: str, memo: Memo | None = None) -> dict[s
                                                        [s for s in scheduled if s.room == room.id])
     for session in scheduled:
         out[f"talks/{session.id}.ics"] = assemble(f"{event_name} · {tr(session.title, lang)}", [session])
+    shells.save()
     return out
 
 
@@ -178,7 +242,7 @@ class Calendars(ContentKind):
     name = "calendar"
 
     def pages(self, ctx: RenderContext):
-        for path, content in files(ctx.conference, ctx.lang, ctx.memo).items():
+        for path, content in files(ctx.conference, ctx.lang, ctx.cache_dir).items():
             yield Asset(path, content)
 
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from importlib.resources import files
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
-from confgen.api import Asset, ContentKind, Memo, Page, RenderContext, hookimpl, stable_hash, word
+from confgen.api import Asset, ContentKind, Page, RenderContext, hookimpl, stable_hash, word
 from confgen.model import Conference, tr
 from confgen_plugins.site import calendar
 
@@ -39,12 +39,12 @@ def store_key(conference: Conference) -> str:
     return "confgen-stars:" + stable_hash(tr(conference.event.name, "en"), conference.event.start_date)[:10]
 
 
-def schedule_data(conference: Conference, lang: str, memo: Memo) -> dict:
+def schedule_data(conference: Conference, lang: str, cache_dir: Path | None = None) -> dict:
     """What "my schedule" needs to list starred talks and write them as one .ics in the browser:
     each talk's facts and its VEVENT, plus the VTIMEZONE, all produced by the icalendar library."""
     scheduled = conference.scheduled_sessions()
     vtimezone = calendar.event_vtimezone(conference).to_ical().decode()
-    events = calendar.serialized_events(conference, lang, calendar.stamp(), memo)
+    events = calendar.serialized_events(conference, lang, calendar.stamp(), cache_dir)
     sessions = {}
     for s in scheduled:
         room = conference.room(s.room)
@@ -103,7 +103,7 @@ class Reader(ContentKind):
         yield Asset("sw.js", service_worker(conference, ctx.lang, assets))
         yield Asset("manifest.webmanifest", manifest(conference, ctx.lang))
         yield Page("my-schedule.md", ctx.lang, word("common.my_schedule", ctx.lang),
-                   ctx.render("pages/my_schedule.md.j2", data=inline_json(schedule_data(conference, ctx.lang, ctx.memo))),
+                   ctx.render("pages/my_schedule.md.j2", data=inline_json(schedule_data(conference, ctx.lang, ctx.cache_dir))),
                    nav=(word("nav.agenda", ctx.lang),), order=18)
 
 
