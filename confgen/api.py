@@ -1,7 +1,7 @@
 """The public API for plugins: the only confgen module besides ``model`` and ``hookspecs`` that a
 plugin (built-in or third-party) imports. Everything a plugin may use is in ``__all__``; the
-implementations live in leaf modules (``errors``, ``types``, ``kinds``, ``memo``) that the core
-imports directly.
+implementations live in leaf modules (``errors``, ``types``, ``kinds``) that the core imports
+directly.
 
 A plugin implements hooks from :mod:`confgen.hookspecs` and hands back the objects defined here:
 content kinds that plan jobs and turn drafts into pages, providers that answer chat requests, gates
@@ -16,7 +16,6 @@ from confgen.hookspecs import hookimpl
 from confgen.kinds import ContentKind, RenderContext, TemplateRenderer
 from confgen.languages import LANGUAGES, dated, label, word
 from confgen.draft.typography import format_prose, prose_runs, typeset
-from confgen.memo import Memo, pure
 from confgen.stash import Stash, StashKey
 from confgen.types import (
     OFFLINE,
@@ -45,7 +44,6 @@ __all__ = [
     "ConfgenError", "InputError", "ProviderError", "SettingsError",
     # content kinds and rendering
     "ContentKind", "Contract", "Marker", "Mention", "RenderContext", "TemplateRenderer", "Page", "OrganizerPage", "Asset", "Draft", "OFFLINE", "Job",
-    "Memo", "pure",
     # contracts: how a draft's length is counted and how far it may stray, how a mention is matched
     "measure", "length_unit", "normalized", "SHORT", "LONG",
     # languages: the site's, and the interface words in each

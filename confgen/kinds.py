@@ -39,8 +39,8 @@ class RenderContext:
     lang: str
     templates: TemplateRenderer
     drafts: dict[str, Draft]  # by Job.id
-    #: Keeps the results of costly pure steps from one build to the next (see confgen.memo).
-    memo: Memo = field(default_factory=Memo)
+    #: The core's memo of sanitized text from one build to the next (confgen.memo); not for plugins.
+    _memo: Memo = field(default_factory=Memo, repr=False)
     #: The project folder, where the pictures ``conference.yaml`` names are (None: no files at hand).
     root: Path | None = None
     #: A folder a kind may keep files it derives in from one build to the next (say, images keyed
@@ -64,7 +64,7 @@ class RenderContext:
         # Imported here: the sanitizer's libraries load when a page first needs them, not with the API.
         from confgen.render.sanitize import untrusted_markdown
 
-        return untrusted_markdown(text, self.memo)
+        return untrusted_markdown(text, self._memo)
 
     def tr(self, value: Any) -> str:
         return tr(value, self.lang)

@@ -1,11 +1,14 @@
-"""Results of pure but costly render steps (an abstract's Markdown as HTML, a calendar entry),
-kept from one build to the next in ``.confgen/memo`` so that a rebuild redoes only what changed.
+"""Results of the core's pure but costly steps (an abstract's Markdown as HTML, a draft's front
+matter), kept from one build to the next in ``.confgen/memo`` so that a rebuild redoes only what changed.
 
 A step is a function declared with :func:`pure`: its result depends on its arguments alone. An
 entry's key hashes the arguments with the step's salt: its name, the source of the module that
 defines it and the versions of the libraries it names, so that a changed step never reads a result
 of its old self. The file keeps only the entries the last build used, so it never grows past one
 build's worth, and it is rewritten only when that set changed.
+
+It is confgen's own, not part of the plugin API: a content kind that keeps what it derives from one
+build to the next does so in ``RenderContext.cache_dir``.
 """
 
 from __future__ import annotations
@@ -72,7 +75,8 @@ def _salt(step: Callable[..., Any]) -> str | None:
 
 
 class Memo:
-    """The memo of one project (``path``), or of this process only (no path)."""
+    """The memo of one project (``path``); with no path, a memo that keeps nothing and runs every
+    step (see :data:`NO_MEMO`)."""
 
     def __init__(self, path: Path | None = None):
         self.path = path
@@ -82,7 +86,7 @@ class Memo:
     def __call__(self, step: Callable[..., V], *args: Any) -> V:
         """``step(*args)``, from the last build when the step and its arguments are the same."""
         salt = _salt(step)
-        if salt is None:
+        if salt is None or self.path is None:
             return step(*args)
         key = hashlib.sha256(f"{salt}{args!r}".encode()).hexdigest()
         if key in self._used:
@@ -104,7 +108,7 @@ class Memo:
         """Record that ``step(*args)`` is ``value``, known without running it (a file's front matter
         as it was just written), for this build and the next."""
         salt = _salt(step)
-        if salt is None:
+        if salt is None or self.path is None:
             return
         try:
             marshal.dumps(value)
@@ -130,3 +134,7 @@ class Memo:
         except (OSError, EOFError, ValueError, TypeError):
             return {}  # none yet, unreadable, cut short or from another Python: every step runs anew
         return entries if fmt == FORMAT and isinstance(entries, dict) else {}
+
+
+#: For a caller with no project to keep results in: every step runs.
+NO_MEMO = Memo()

@@ -199,48 +199,33 @@ def test_project_plugin_adds_a_content_kind_to_the_built_site(mini_project):
     assert any("social" in h for h in nav)
 
 
-MEMO_PLUGIN = '''
-from pathlib import Path
+def test_a_rebuild_takes_sanitized_text_and_front_matter_from_the_core_s_memo_and_redoes_what_changed(mini_project):
+    """The core keeps an abstract's Markdown as HTML and a draft's front matter in .confgen/memo: a
+    rebuild uses the kept HTML (a planted entry shows, cleaned again), and an edited abstract is
+    rendered anew."""
+    import marshal
 
-from confgen.api import ContentKind, Page, hookimpl, pure
-
-CALLS = Path(__file__).with_name("calls.log")
-
-
-@pure()
-def banner(name):
-    with CALLS.open("a") as log:  # only so that the test can count the calls
-        log.write(name + "\\n")
-    return "BANNER-V1 " + name.upper()
-
-
-class Banner(ContentKind):
-    name = "banner"
-
-    def pages(self, ctx):
-        yield Page("banner.md", ctx.lang, "Banner", "# Banner\\n\\n" + ctx.memo(banner, ctx.tr(ctx.conference.event.name)))
-
-
-@hookimpl
-def confgen_content_kinds():
-    return [Banner()]
-'''
-
-
-def test_a_project_plugin_s_pure_step_is_reused_by_a_rebuild_and_redone_when_its_source_changes(mini_project):
-    plugin = mini_project / "plugins" / "banner.py"
-    plugin.parent.mkdir()
-    plugin.write_text(MEMO_PLUGIN, "utf-8")
-    calls = mini_project / "plugins" / "calls.log"
-    page = mini_project / "build" / "site" / "en" / "banner" / "index.html"
+    memo = mini_project / ".confgen" / "memo"
+    page = mini_project / "build" / "site" / "en" / "talks" / "t1" / "index.html"
     assert confgen("build", str(mini_project)).returncode == 0
-    assert "BANNER-V1 TEST DEVCON" in page.read_text("utf-8")
-    assert len(calls.read_text("utf-8").splitlines()) == 2  # one per language
+    fmt, entries = marshal.loads(memo.read_bytes())
+    fronts = [v for v in entries.values() if isinstance(v, dict) and v.get("kind") == "talks"]
+    assert len(fronts) >= 6  # a front matter for each talk page's draft, in each language
+    abstract = [k for k, v in entries.items() if isinstance(v, str) and "PagedAttention and batching explained." in v]
+    assert len(abstract) == 1
+    entries[abstract[0]] = '<p>KEPT FROM THE LAST BUILD</p><script>alert(1)</script>'
+    memo.write_bytes(marshal.dumps((fmt, entries)))
     assert confgen("build", str(mini_project)).returncode == 0
-    assert len(calls.read_text("utf-8").splitlines()) == 2
-    plugin.write_text(MEMO_PLUGIN.replace("BANNER-V1", "BANNER-V2"), "utf-8")
+    text = page.read_text("utf-8")
+    assert "KEPT FROM THE LAST BUILD" in text and "alert(1)" not in text
+    conference = mini_project / "conference.yaml"
+    conference.write_text(conference.read_text("utf-8").replace("PagedAttention and batching explained.",
+                                                                "PagedAttention and batching revisited."), "utf-8")
     assert confgen("build", str(mini_project)).returncode == 0
-    assert "BANNER-V2 TEST DEVCON" in page.read_text("utf-8")
+    text = page.read_text("utf-8")
+    assert "PagedAttention and batching revisited." in text and "KEPT FROM THE LAST BUILD" not in text
+    _, entries = marshal.loads(memo.read_bytes())
+    assert not any(isinstance(v, str) and "KEPT FROM THE LAST BUILD" in v for v in entries.values())  # only what was used is kept
 
 
 def test_broken_project_plugin_is_a_clear_error(mini_project):

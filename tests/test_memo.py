@@ -161,3 +161,21 @@ def test_html_from_a_tampered_memo_file_is_still_sanitized(tmp_path):
     html = untrusted_markdown("A *plain* abstract.", Memo(tmp_path / "memo"))
     assert "kept" in html, "the tampered entry was not the one read"
     assert "<script" not in html and "onclick" not in html and "href" not in html and "evil.example" not in html
+
+
+def test_a_memo_with_no_project_keeps_nothing_and_runs_every_step():
+    from confgen.memo import NO_MEMO
+
+    assert NO_MEMO(shout, "a") == "A" and Memo()(shout, "a") == "A"
+    NO_MEMO.put(shout, "KEPT", "b")
+    assert NO_MEMO(shout, "b") == "B"
+    assert calls == [("a",), ("a",), ("b",)]
+    with pytest.raises(TypeError, match="not declared @pure"):
+        NO_MEMO(str.upper, "x")  # a step that is no step is refused all the same
+
+
+def test_the_plugin_api_does_not_offer_the_memo():
+    import confgen.api as api
+
+    assert not {"Memo", "pure"} & set(api.__all__)
+    assert not hasattr(api, "Memo") and not hasattr(api, "pure")

@@ -13,7 +13,7 @@ from confgen import LANGUAGES, atomic
 from confgen.load import yaml_read
 from confgen.errors import InputError
 from confgen.types import Draft, body_hash
-from confgen.memo import Memo, pure
+from confgen.memo import NO_MEMO, Memo, pure
 
 try:
     from yaml import CSafeDumper as _Dumper
@@ -24,7 +24,7 @@ FENCE = "---\n"
 META_ORDER = ("kind", "key", "lang", "provider", "model", "input_hash", "written_hash", "needs_review", "gates", "facts")
 
 
-def parse(text: str, path: str, memo: Memo | None = None) -> Draft:
+def parse(text: str, path: str, memo: Memo = NO_MEMO) -> Draft:
     if not text.startswith(FENCE):
         return Draft(path, {}, text)
     end = text.find("\n---\n", len(FENCE) - 1)
@@ -32,7 +32,7 @@ def parse(text: str, path: str, memo: Memo | None = None) -> Draft:
         raise InputError(f"{path}:1: front matter starts with --- but never ends")
     front = text[len(FENCE) : end + 1]
     try:
-        meta = (memo(_front_matter, front) if memo else _front_matter(front)) or {}
+        meta = memo(_front_matter, front) or {}
     except yaml_read.YamlProblem as exc:  # line 1 is the opening ---
         where = f"{path}:{exc.line + 1}" + (f":{exc.column}" if exc.column else "")
         raise InputError(f"{where}: front matter: {exc.message}") from None
@@ -110,7 +110,7 @@ class DraftStore:
     """Reads and writes drafts, remembering what it read or wrote during one run so that the render
     after drafting does not parse thousands of files a second time."""
 
-    def __init__(self, content_dir: Path, memo: Memo | None = None):
+    def __init__(self, content_dir: Path, memo: Memo = NO_MEMO):
         self.root = content_dir
         self.memo = memo  # parsing thousands of front matters is most of a rebuild's reading
         self._seen: dict[str, Draft] = {}
@@ -135,8 +135,8 @@ class DraftStore:
         meta = {**meta, "written_hash": body_hash(body)}
         text = serialize(meta, body)
         atomic.write_text(self.root / rel_path, text)
-        if self.memo is not None:  # the next run reads this front matter: it need not parse it again
-            self.memo.put(_front_matter, meta_as_read(meta), text[len(FENCE):text.index("\n" + FENCE, len(FENCE) - 1) + 1])
+        # The next run reads this front matter: it need not parse it again.
+        self.memo.put(_front_matter, meta_as_read(meta), text[len(FENCE):text.index("\n" + FENCE, len(FENCE) - 1) + 1])
         draft = self._seen[str(self.root / rel_path)] = Draft(str(self.root / rel_path), meta, body)
         self._stats[str(self.root / rel_path)] = _stat(self.root / rel_path)
         return draft

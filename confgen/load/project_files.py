@@ -10,13 +10,13 @@ import jinja2
 
 from confgen.errors import InputError
 from confgen.draft.store import DraftStore
-from confgen.memo import Memo
+from confgen.memo import NO_MEMO, Memo
 
 #: Folders confgen creates and writes into, as named in messages.
 FOLDERS = ("content", "build", ".confgen", "templates", "plugins")
 
 
-def drafts(content: Path, memo: Memo | None = None) -> DraftStore:
+def drafts(content: Path, memo: Memo = NO_MEMO) -> DraftStore:
     """Every draft reads and its front matter parses; the store that read them, so that the run
     need not read them again."""
     store = DraftStore(content, memo)

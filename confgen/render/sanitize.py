@@ -15,7 +15,7 @@ from functools import lru_cache
 import nh3
 from markdown_it import MarkdownIt
 
-from confgen.memo import Memo, pure
+from confgen.memo import NO_MEMO, Memo, pure
 
 ALLOWED_TAGS = {"p", "br", "em", "strong", "code", "pre", "ul", "ol", "li", "blockquote", "h3", "h4", "h5", "h6",
                 "hr", "table", "thead", "tbody", "tr", "th", "td", "del"}
@@ -44,13 +44,13 @@ def clean_html(html: str) -> str:
     )
 
 
-def untrusted_markdown(text: str | None, memo: Memo | None = None) -> str:
+def untrusted_markdown(text: str | None, memo: Memo = NO_MEMO) -> str:
     """Render untrusted Markdown to sanitized HTML, wrapped so MkDocs passes it through untouched.
-    With a ``memo``, the Markdown rendering (the costly half) may come from the last build; the
+    The Markdown rendering (the costly half) may come from the last build's ``memo``; the
     cleaning never does, so what a memo file holds cannot reach a page unsanitized."""
     if not text or not text.strip():
         return ""
-    html = clean_html(memo(markdown_html, text) if memo else markdown_html(text))
+    html = clean_html(memo(markdown_html, text))
     return f'<div class="cg-untrusted" markdown="0">\n{html.strip()}\n</div>\n'
 
 
