@@ -24,6 +24,10 @@ from confgen.model import Conference
 from confgen.types import Draft, Exporter, Gate, Importer, OrganizerPage, Page, ProviderFactory
 
 GROUP = "confgen"
+#: confgen's own modules that implement hooks, registered before any plugin as pytest registers its
+#: own: the agenda declares its ``extensions.schedule`` settings through ``confgen_settings``, so
+#: that every settings section is declared one way and checked in one place.
+CORE = ("confgen.agenda.rules",)
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,9 @@ class Plugins:
         self.pm = pluggy.PluginManager(GROUP)
         self.pm.add_hookspecs(hookspecs)
         self._sources: dict[str, str] = {}
+        for name in CORE:
+            self.pm.register(importlib.import_module(name), name=name)
+            self._sources[name] = "core"
         self._load_entry_points()
         if project_dir is not None:
             self._load_project(project_dir / "plugins")
@@ -111,8 +118,18 @@ class Plugins:
         return self._merged(self.pm.hook.confgen_gates(meta_phrases=self.meta_phrases()), "gate")
 
     def settings(self) -> dict[str, type[BaseModel]]:
-        """The model of each plugin's ``extensions.<name>`` settings."""
-        return self._merged(self.pm.hook.confgen_settings(), "settings")
+        """The model of each ``extensions.<name>`` section: confgen's own (``schedule``) and each
+        plugin's. A name is owned by the first to declare it, confgen's before any plugin's."""
+        models: dict[str, type[BaseModel]] = {}
+        owners: dict[str, str] = {}
+        for impl in self.pm.hook.confgen_settings.get_hookimpls():  # in the order they were registered
+            for name, model in (impl.function() or {}).items():
+                if name in models:
+                    owner = "confgen" if owners[name] in CORE else f"plugin {owners[name]!r}"
+                    raise InputError(f"{self._sources.get(impl.plugin_name, impl.plugin_name)}: plugin {impl.plugin_name!r} "
+                                     f"declares the settings {name!r}, which {owner} owns; rename them")
+                models[name], owners[name] = model, impl.plugin_name
+        return models
 
     def meta_phrases(self) -> dict[str, list[str]]:
         phrases: dict[str, list[str]] = {}

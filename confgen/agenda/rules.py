@@ -12,6 +12,7 @@ from typing import Annotated, Any, Iterator
 
 from pydantic import BeforeValidator, Field, ValidationError, model_validator
 
+from confgen.hookspecs import hookimpl
 from confgen.model import Conference, Room, Session, SessionType, Strict
 
 Issue = tuple[str, str]
@@ -58,6 +59,13 @@ class ScheduleSettings(Strict):
 
 
 SETTINGS_PATH = "extensions.schedule"
+
+
+@hookimpl
+def confgen_settings():
+    """The agenda's settings are declared as a plugin's are, and checked with them when a project
+    opens (confgen.load.project.check_settings)."""
+    return {"schedule": ScheduleSettings}
 
 
 def settings_of(conference: Conference) -> tuple[ScheduleSettings, list[Issue]]:

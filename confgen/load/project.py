@@ -7,9 +7,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
-from confgen.agenda.rules import ScheduleSettings
 from confgen.load import pictures, project_files, validate
 from confgen.errors import InputError
 from confgen.draft.store import DraftStore
@@ -62,20 +61,12 @@ class Project:
         return Problem(CONFERENCE_FILE, self.lines.line_of_dotted(path), path, message)
 
 
-#: Settings sections confgen itself owns, validated like the plugins' own.
-CORE_SETTINGS: dict[str, type[BaseModel]] = {"schedule": ScheduleSettings}
-
-
 def check_settings(conference: Conference, lines: LineMap, plugins: Plugins) -> None:
-    """Validate each ``extensions.<name>`` section against the model its owner declared; raise
-    :class:`ValidationFailed` with every problem of every section."""
-    models = dict(CORE_SETTINGS)
-    for name, model in plugins.settings().items():
-        if name in models:
-            raise InputError(f"a plugin declares the settings {name!r}, which confgen owns; rename them")
-        models[name] = model
+    """Validate each ``extensions.<name>`` section against the model its owner declared through
+    ``confgen_settings`` (confgen's agenda, or a plugin); raise :class:`ValidationFailed` with every
+    problem of every section."""
     problems = []
-    for name, model in models.items():
+    for name, model in plugins.settings().items():
         raw = conference.extensions.get(name)
         if raw is None:
             continue
