@@ -3,7 +3,9 @@
 Every page exists at the same path in each language, so the language switch can land on the same
 page. Each language is its own MkDocs project; search is Pagefind's, indexed after the build
 (confgen.sitebuild.pagefind_index), so no project carries MkDocs' own search plugin.
-Files are written only when their content changed, so a rebuild with nothing new touches nothing.
+Files are written only when their content changed, so a rebuild with nothing new touches nothing,
+and a template whose inputs (what it is handed, what it reads of the conference) are those of a
+render the last build kept is not rendered again (confgen.render.reuse).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from confgen.kinds import ContentKind, RenderContext
 from confgen.languages import NAMES
 from confgen.render.escape import plain
 from confgen.render import organizer
+from confgen.render.reuse import Renders, ReusingTemplates, stamp
 from confgen.types import Asset, Draft, OrganizerPage, Page
 from confgen.draft.store import DraftStore
 from confgen.model import LANGUAGES, tr
@@ -38,6 +41,9 @@ class Rendered:
     written: int = 0
     #: Folders of pages for the organizers only (``build/organizer/<lang>``), never in the site.
     organizer: list[Path] = field(default_factory=list)
+    #: Template renders given back as the last build made them, and those made (confgen.render.reuse).
+    reused: int = 0
+    redone: int = 0
 
     @property
     def page_count(self) -> int:
@@ -65,7 +71,11 @@ def render_language(project: Project, drafts: dict[str, Draft], lang: str, resul
     """Write ``lang``'s MkDocs project (its pages and its ``mkdocs.yml``), add its pages to
     ``result``, and return the path of its ``mkdocs.yml``, complete and ready to build."""
     out = project.build_dir
-    ctx = RenderContext(project.conference, lang, project.templates, drafts, project.memo, project.root,
+    # A template whose inputs are those of a render the last build kept is not rendered again.
+    renders = Renders(project.state_dir / "renders" / lang)
+    templates = ReusingTemplates(project.templates, project.conference, lang, renders,
+                                 stamp(project.templates.search_path, project.plugins.pm.get_plugins()))
+    ctx = RenderContext(project.conference, lang, templates, drafts, project.memo, project.root,
                         cache_dir=project.state_dir)
     pages: list[Page] = []
     files: dict[str, bytes] = {}
@@ -85,8 +95,11 @@ def render_language(project: Project, drafts: dict[str, Draft], lang: str, resul
             else:
                 pages.append(item)
                 meta = project.plugins.page_meta(project.conference, lang, item, sources)
-                files[item.path] = _with_title(item, meta).encode("utf-8")
+                files[item.path] = renders.call(_with_title, item, meta).encode("utf-8")
     result.pages[lang] = pages
+    renders.save()
+    result.reused += renders.reused
+    result.redone += renders.rendered
     docs = out / lang / "docs"
     result.written += _sync_files(docs, files)
     result.written += _sync_files(out / "organizer" / lang, organizer.files(private))
