@@ -93,6 +93,8 @@ def _blank_claims(line: str) -> str:
 
 
 def figures(line: str) -> list[tuple[float, str]]:
+    if not _claims.DIGIT.search(line):
+        return []  # every figure has a digit
     line = LIST_NUMBER.sub(" ", HEADING_NUMBER.sub(" ", line))
     line = _blank_claims(line)
     found = []
