@@ -139,6 +139,13 @@ def _tagger(words: tuple[str, ...]):
         def __init__(self, tokenizer):  # the tags are copied, not read from the dictionary file again
             self.tokenizer = tokenizer
             self.word_tag_tab = dict(tags)
+            self.tagged: dict[str, list[tuple[str, str]]] = {}
+
+        def tag(self, clause: str) -> list[tuple[str, str]]:
+            """``clause``'s (word, tag) pairs, once per clause: drafts of one event repeat many."""
+            if clause not in self.tagged:
+                self.tagged[clause] = [(pair.word, pair.flag) for pair in self.cut(clause)]
+            return self.tagged[clause]
 
     tokenizer = jieba.Tokenizer()
     # What Tokenizer.initialize() sets, from the copy instead of the cache file.
@@ -153,10 +160,9 @@ def _names_zh(clause: str, conference: Conference, facts: Facts) -> list[str]:
         return []
     tagger = _tagger_of(conference, facts)
     with _jieba_lock:  # jieba's tokenizers are not thread-safe while they load
-        tagged = list(tagger.cut(clause))
+        tagged = tagger.tag(clause)
     found = []
-    for pair in tagged:
-        word, flag = pair.word, pair.flag
+    for word, flag in tagged:
         if flag != "nr" or PERSON_CUE_ZH.search(word) or not re.fullmatch(r"[\u4e00-\u9fff·]{2,4}", word):
             continue
         if word[-1] in NOUN_SUFFIXES and len(word) >= 3:
