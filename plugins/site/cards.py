@@ -153,18 +153,30 @@ def summary(text: dict[str, str]) -> str:
 def _wrap(draw, text: str, font, width: int, lines: int) -> list[str]:
     """``text`` in at most ``lines`` lines of ``width`` pixels: Latin words stay whole, CJK breaks
     between any two characters; what does not fit ends in an ellipsis."""
-    if draw.textlength(" ".join(text.split()), font=font) <= width:
-        return [" ".join(text.split())] if text.strip() else []  # one line: no need to measure word by word
+    fits = lambda line: draw.textlength(line, font=font) <= width
     tokens = re.findall(r"[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+\s*|\S\s*|\s+", " ".join(text.split()))
     out: list[str] = [""]
-    for token in tokens:
-        if draw.textlength(out[-1] + token.rstrip(), font=font) <= width:
-            out[-1] += token
-            continue
+    i = 0
+    while i < len(tokens) and len(out) <= lines + 1:  # past that, the lines after the last shown are dropped
+        # The most tokens that still fit after what the line holds: measuring a line is the
+        # costly part, and a line that fits with a token also fits without it.
+        low, high = 0, len(tokens) - i
+        while low < high:
+            mid = (low + high + 1) // 2
+            if fits(out[-1] + "".join(tokens[i:i + mid]).rstrip()):
+                low = mid
+            else:
+                high = mid - 1
+        out[-1] += "".join(tokens[i:i + low])
+        i += low
+        if i == len(tokens):
+            break
+        token = tokens[i]
+        i += 1
         if out[-1].strip():
             out.append("")
-        while draw.textlength(token.rstrip(), font=font) > width:  # a word longer than a line
-            cut = max(1, next((n for n in range(len(token), 0, -1) if draw.textlength(token[:n], font=font) <= width), 1))
+        while not fits(token.rstrip()):  # a word longer than a line
+            cut = max(1, next((n for n in range(len(token), 0, -1) if fits(token[:n])), 1))
             out[-1] += token[:cut]
             out.append("")
             token = token[cut:]
@@ -172,7 +184,7 @@ def _wrap(draw, text: str, font, width: int, lines: int) -> list[str]:
     out = [line.rstrip() for line in out if line.strip()]
     if len(out) > lines:
         last = out[lines - 1]
-        while last and draw.textlength(last + "…", font=font) > width:
+        while last and not fits(last + "…"):
             last = last[:-1]
         out = out[: lines - 1] + [last.rstrip() + "…"]
     return out
