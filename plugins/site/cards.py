@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 import re
 import subprocess
@@ -23,7 +24,7 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
-from confgen.api import Asset, ContentKind, Draft, Page, RenderContext, StashKey, dated, hookimpl, word
+from confgen.api import LANGUAGES, Asset, ContentKind, Draft, Page, RenderContext, StashKey, dated, hookimpl, word
 from confgen.model import Conference, Session, tr
 
 WIDTH, HEIGHT = 1200, 630
@@ -264,14 +265,73 @@ def card(text: dict[str, str], font_path: str, cache: Path | None) -> bytes:
         return path.read_bytes()
     data = draw_card(text, font_path)
     if path:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.{os.getpid()}")
-            tmp.write_bytes(data)
-            os.replace(tmp, path)
-        except OSError:
-            pass  # a read-only project: the card is drawn again next time, nothing else is lost
+        _keep(path, data)
     return data
+
+
+def _keep(path: Path, data: bytes) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only project: the card is drawn again next time, nothing else is lost
+
+
+# -- the other languages' cards, drawn at the same time ---------------------------------------------
+
+#: The fewest cards worth a process of their own: starting one costs about what drawing 20 does.
+AHEAD_AT_LEAST = 40
+AHEAD = StashKey["dict[str, subprocess.Popen]"]()
+
+
+def draw_ahead(conference: Conference, lang: str, cache_root: Path) -> None:
+    """Start drawing the cards of every language but ``lang`` that are not in the cache, in a
+    process of their own: they are drawn on the machine's other core while this language's cards
+    and pages are made, and that language finds them in the cache. Does nothing when there are
+    too few to be worth a process; a card the process did not draw is drawn when it is needed."""
+    ahead = conference.stash.setdefault_by(AHEAD, dict)
+    todo = []
+    for other in LANGUAGES:
+        if other == lang or other in ahead:
+            continue
+        for session in conference.sessions:
+            text = card_text(conference, session, other)
+            font_path = font_for(list(text.values()))
+            path = cache_root / other / card_key(text, font_path) if font_path is not None else None
+            if path and not path.is_file():
+                todo.append((text, font_path, str(path)))
+    if len(todo) < AHEAD_AT_LEAST:
+        return
+    listing = cache_root / f".ahead-{os.getpid()}-{lang}.json"
+    try:
+        cache_root.mkdir(parents=True, exist_ok=True)
+        listing.write_text(json.dumps(todo), encoding="utf-8")
+        process = subprocess.Popen([sys.executable, "-m", __spec__.name, str(listing)], stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except OSError:
+        listing.unlink(missing_ok=True)
+        return  # drawn here when needed
+    for other in LANGUAGES:
+        if other != lang:
+            ahead.setdefault(other, process)
+
+
+def drawn_ahead(conference: Conference, lang: str) -> None:
+    """Wait for the process drawing ``lang``'s cards, if one was started."""
+    process = conference.stash.setdefault_by(AHEAD, dict).pop(lang, None)
+    if process is not None:
+        process.wait()
+
+
+def _draw_listed(listing: Path) -> None:
+    """Draw the cards ``listing`` names (text, font, cache file) into the cache."""
+    try:
+        for text, font_path, path in json.loads(listing.read_text(encoding="utf-8")):
+            _keep(Path(path), draw_card(text, font_path))
+    finally:
+        listing.unlink(missing_ok=True)
 
 
 def _prune(cache: Path, kept: set[str]) -> None:
@@ -294,6 +354,9 @@ class Cards(ContentKind):
 
     def pages(self, ctx: RenderContext):
         cache = ctx.cache_dir / "cards" / ctx.lang if ctx.cache_dir else None
+        if cache:
+            drawn_ahead(ctx.conference, ctx.lang)
+            draw_ahead(ctx.conference, ctx.lang, cache.parent)
         kept: set[str] = set()
         for session in ctx.conference.sessions:
             text = card_text(ctx.conference, session, ctx.lang)
@@ -330,3 +393,7 @@ def confgen_page_meta(conference: Conference, lang: str, page: Page, sources: li
     if font_for(list(text.values())) is not None:
         meta["cg_card"] = card_path(session.id)
     return meta
+
+
+if __name__ == "__main__":  # the process draw_ahead starts
+    _draw_listed(Path(sys.argv[1]))
