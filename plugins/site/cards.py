@@ -8,8 +8,9 @@ Cards are drawn with Pillow. Chinese needs a CJK font: the first one fontconfig 
 carry no image, and the build says why once; English cards still use any Latin font there is.
 
 A card is drawn only when what it shows changed: each is kept in ``.confgen/cards/<lang>/`` under a
-hash of its text, the font and this module's source, and a rebuild copies it from there. The text is
-drawn as text, never read as markup.
+hash of its text, the font and this module's source, and a rebuild copies it from there. While the
+first language's cards are drawn, a process of their own draws the other language's into that
+cache (:func:`draw_ahead`). The text is drawn as text, never read as markup.
 """
 
 from __future__ import annotations
