@@ -1,7 +1,8 @@
 """Build benchmark: confgen's cold and cached builds against the raw `mkdocs build` of the same
-generated MkDocs projects, for the reference site and a synthetic 1000-session event.
+generated MkDocs projects, for the reference site, a synthetic 1000-session event and a synthetic
+3-session one (what a build costs whatever the event's size: loading, dictionaries, processes).
 
-Run: python bench/build.py [--sessions 1000 --rooms 40 --speakers 600 --repeats 3]
+Run: python bench/build.py [--sessions 1000 --rooms 40 --speakers 600 --repeats 3] [--no-small]
 
 "raw mkdocs" is the same two per-language `mkdocs build` runs confgen makes (in parallel, as
 confgen runs them) on the already-rendered projects, with nothing of confgen around them.
@@ -91,6 +92,7 @@ def main() -> None:
     parser.add_argument("--speakers", type=int, default=600)
     parser.add_argument("--repeats", type=lambda v: max(1, int(v)), default=3,
                         help="cached rebuilds and raw builds, interleaved (at least 1)")
+    parser.add_argument("--no-small", action="store_true", help="leave out the 3-session event")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         reference = Path(tmp) / "reference"
@@ -100,6 +102,11 @@ def main() -> None:
         synthetic.mkdir()
         write(synthetic / "conference.yaml", sessions=args.sessions, rooms=args.rooms, speakers=args.speakers)
         measure(f"synthetic {args.sessions} sessions / {args.rooms} rooms / {args.speakers} speakers", synthetic, args.repeats)
+        if not args.no_small:
+            small = Path(tmp) / "small"
+            small.mkdir()
+            write(small / "conference.yaml", sessions=3, rooms=2, speakers=3)
+            measure("synthetic 3 sessions / 2 rooms / 3 speakers", small, args.repeats)
     print("\ntargets: cached rebuild <= 1.15x raw; synthetic cold build <= 2x raw, peak RSS <= 1024 MiB")
 
 

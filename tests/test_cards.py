@@ -114,3 +114,26 @@ def page(path: str):
     from confgen.types import Page
 
     return Page(path, "zh", "t", "")
+
+
+def test_the_other_languages_cards_are_drawn_in_a_process_of_their_own_and_found_in_the_cache(project, tmp_path, draws,
+                                                                                              monkeypatch):
+    monkeypatch.setattr(cards, "AHEAD_AT_LEAST", 1)
+    zh = render(project, "zh", tmp_path / "state")
+    assert len(draws) == 3  # the Chinese cards, here; the English ones in the other process
+    en = render(project, "en", tmp_path / "state")
+    assert len(draws) == 3  # the English cards came from the cache the other process filled
+    assert sorted(en) == sorted(zh) == ["cards/k1.png", "cards/t1.png", "cards/w1.png"]
+    for lang, drawn in (("en", en), ("zh", zh)):
+        for session in project.conference.sessions:
+            text = cards.card_text(project.conference, session, lang)
+            assert drawn[cards.card_path(session.id)] == cards.draw_card(text, cards.font_for(list(text.values())))
+    assert not list((tmp_path / "state" / "cards").glob(".ahead-*"))  # its list of work is gone
+
+
+def test_a_card_the_other_process_did_not_draw_is_drawn_when_needed(project, tmp_path, draws, monkeypatch):
+    monkeypatch.setattr(cards, "AHEAD_AT_LEAST", 1)
+    monkeypatch.setattr(cards.sys, "executable", "/bin/false")  # a process that draws nothing
+    render(project, "zh", tmp_path / "state")
+    en = render(project, "en", tmp_path / "state")
+    assert len(draws) == 6 and len(en) == 3

@@ -30,6 +30,9 @@ import yaml
 from confgen.model import Conference
 
 DEFAULT = "foundations"
+#: libyaml's safe loader where PyYAML has it: the same data, read at import by every command, in a
+#: tenth of the time of the pure-Python one.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FOLDER = files("confgen_templates") / "offline" / "topics"
 
 
@@ -38,7 +41,7 @@ def _packaged() -> dict[str, dict]:
     found = {}
     for entry in FOLDER.iterdir():
         if entry.name.endswith(".yaml"):
-            found[entry.name[:-len(".yaml")]] = yaml.safe_load(entry.read_text(encoding="utf-8")) or {}
+            found[entry.name[:-len(".yaml")]] = yaml.load(entry.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
     return found
 
 

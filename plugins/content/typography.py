@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from confgen.api import Finding, GateContext, format_prose, hookimpl, prose_runs
+from confgen.api import Finding, GateContext, StashKey, format_prose, hookimpl, prose_runs
 from confgen.model import tr
 
 GATE = "typography"
@@ -51,10 +51,18 @@ def _without_urls(line: str) -> str:
     return URL.sub("", line)
 
 
+NAMES = StashKey[str]()
+
+
 def _names(conference) -> str:
-    """Every name of the facts, in both languages, joined: where a doubled pair is a real mistake."""
+    """Every name of the facts, in both languages, joined: where a doubled pair is a real mistake.
+    Built once per loaded conference, and kept with it: every draft's check asks for it."""
     if conference is None:
         return ""
+    return conference.stash.setdefault_by(NAMES, lambda: _names_built(conference))
+
+
+def _names_built(conference) -> str:
     event = conference.event
     values = [event.name, event.city, event.venue.name, event.organizer]
     values += [t.name for t in conference.tracks] + [r.name for r in conference.rooms]

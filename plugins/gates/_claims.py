@@ -40,6 +40,11 @@ PRICE = re.compile(
     rf"|{AMOUNT}\s*(?:元|块钱|CNY|RMB|USD|EUR|yuan|dollars?|euros?)(?![A-Za-z])", re.I)
 
 
+#: Every date, time, price and year-month has a digit (the patterns' own ``\d``): a line with none is
+#: answered without running them. Most lines of prose have none, and the patterns are many.
+DIGIT = re.compile(r"\d")
+
+
 @dataclass(frozen=True)
 class DateClaim:
     start: int
@@ -56,6 +61,8 @@ def _int(value: str | None) -> int | None:
 
 
 def dates(line: str) -> list[DateClaim]:
+    if not DIGIT.search(line):
+        return []
     found: list[DateClaim] = []
     taken: list[tuple[int, int]] = []
 
@@ -79,6 +86,8 @@ def dates(line: str) -> list[DateClaim]:
 
 
 def year_months(line: str) -> list[tuple[int, int, str]]:
+    if not DIGIT.search(line):
+        return []
     out = [(int(m.group(1)), int(m.group(2)), m.group(0)) for m in ZH_YEAR_MONTH.finditer(line)]
     out += [(int(m.group(2)), MONTHS[m.group(1).lower()], m.group(0)) for m in EN_MONTH_YEAR.finditer(line)]
     return out
@@ -93,6 +102,8 @@ def lone_weekdays(line: str, lang_zh: bool) -> list[tuple[int, str, int]]:
 
 def times(line: str) -> list[tuple[str, str]]:
     """(HH:MM, as written)."""
+    if not DIGIT.search(line):
+        return []
     out = [(f"{int(m.group(1)):02d}:{m.group(2)}", m.group(0)) for m in TIME_24.finditer(line)]
     for m in TIME_12.finditer(line):
         hour = int(m.group(1)) % 12 + (12 if m.group(3).lower().startswith("p") else 0)
@@ -110,6 +121,8 @@ def times(line: str) -> list[tuple[str, str]]:
 
 
 def prices(line: str) -> list[tuple[float, str]]:
+    if not DIGIT.search(line):
+        return []
     out = []
     for m in PRICE.finditer(line):
         whole, cents = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))

@@ -11,6 +11,7 @@ them (three tracks, two days) and session lengths in minutes. Counts up to ten a
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from confgen.api import Finding, GateContext, StashKey, hookimpl
@@ -44,9 +45,7 @@ def numbers(value: Any, into: set[float]) -> set[float]:
     if isinstance(value, (int, float)):
         into.add(float(value))
     elif isinstance(value, str):
-        for match in re.finditer(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?", value):
-            into.add(float(match.group(0).replace(",", "")))
-        into.update(v for v, _ in figures(value))  # "4K", "5 万" as the facts write them
+        into.update(_string_numbers(value))
     elif isinstance(value, dict):
         for item in value.values():
             numbers(item, into)
@@ -55,6 +54,17 @@ def numbers(value: Any, into: set[float]) -> set[float]:
         for item in value:
             numbers(item, into)
     return into
+
+
+@lru_cache(maxsize=1 << 16)
+def _string_numbers(value: str) -> tuple[float, ...]:
+    """The numbers of one string of the facts, once per string: every draft's check reads its job's
+    facts, and the jobs of an event share most of their strings (names, titles, the event's own)."""
+    if not _claims.DIGIT.search(value):
+        return ()
+    found = [float(m.group(0).replace(",", "")) for m in re.finditer(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?", value)]
+    found += [v for v, _ in figures(value)]  # "4K", "5 万" as the facts write them
+    return tuple(found)
 
 
 ALLOWED = StashKey[frozenset[float]]()
@@ -93,6 +103,8 @@ def _blank_claims(line: str) -> str:
 
 
 def figures(line: str) -> list[tuple[float, str]]:
+    if not _claims.DIGIT.search(line):
+        return []  # every figure has a digit
     line = LIST_NUMBER.sub(" ", HEADING_NUMBER.sub(" ", line))
     line = _blank_claims(line)
     found = []

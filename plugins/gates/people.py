@@ -106,17 +106,53 @@ def _tagger_of(conference: Conference, facts: Facts):
     return conference.stash.setdefault_by(TAGGER, lambda: _tagger(words))
 
 
+_dictionary_lock = threading.Lock()
+_dictionary: tuple[dict[str, int], int, dict[str, str]] | None = None
+
+
+def _default_dictionary() -> tuple[dict[str, int], int, dict[str, str]]:
+    """jieba's default dictionary, read once per process: word frequencies, their total, and word
+    tags. Reading it is most of a small build's checking; each conference's tagger starts from a
+    copy. The tags are those ``jieba.posseg`` already read from the same file when imported."""
+    global _dictionary
+    with _dictionary_lock:
+        if _dictionary is None:
+            import jieba
+            import jieba.posseg
+
+            jieba.setLogLevel(logging.WARNING)
+            base = jieba.Tokenizer()
+            base.initialize()
+            _dictionary = base.FREQ, base.total, dict(jieba.posseg.dt.word_tag_tab)
+        return _dictionary
+
+
 def _tagger(words: tuple[str, ...]):
     """A jieba part-of-speech tagger of its own (the global one stays untouched), knowing the
     event's names as whole words."""
     import jieba
     import jieba.posseg
 
-    jieba.setLogLevel(logging.WARNING)
+    freq, total, tags = _default_dictionary()
+
+    class Tagger(jieba.posseg.POSTokenizer):
+        def __init__(self, tokenizer):  # the tags are copied, not read from the dictionary file again
+            self.tokenizer = tokenizer
+            self.word_tag_tab = dict(tags)
+            self.tagged: dict[str, list[tuple[str, str]]] = {}
+
+        def tag(self, clause: str) -> list[tuple[str, str]]:
+            """``clause``'s (word, tag) pairs, once per clause: drafts of one event repeat many."""
+            if clause not in self.tagged:
+                self.tagged[clause] = [(pair.word, pair.flag) for pair in self.cut(clause)]
+            return self.tagged[clause]
+
     tokenizer = jieba.Tokenizer()
+    # What Tokenizer.initialize() sets, from the copy instead of the cache file.
+    tokenizer.FREQ, tokenizer.total, tokenizer.initialized = dict(freq), total, True
     for word in words:
         tokenizer.add_word(word, freq=100000, tag="nr")
-    return jieba.posseg.POSTokenizer(tokenizer)
+    return Tagger(tokenizer)
 
 
 def _names_zh(clause: str, conference: Conference, facts: Facts) -> list[str]:
@@ -124,10 +160,9 @@ def _names_zh(clause: str, conference: Conference, facts: Facts) -> list[str]:
         return []
     tagger = _tagger_of(conference, facts)
     with _jieba_lock:  # jieba's tokenizers are not thread-safe while they load
-        tagged = list(tagger.cut(clause))
+        tagged = tagger.tag(clause)
     found = []
-    for pair in tagged:
-        word, flag = pair.word, pair.flag
+    for word, flag in tagged:
         if flag != "nr" or PERSON_CUE_ZH.search(word) or not re.fullmatch(r"[\u4e00-\u9fff·]{2,4}", word):
             continue
         if word[-1] in NOUN_SUFFIXES and len(word) >= 3:

@@ -91,7 +91,7 @@ def copies(ctx: GateContext):
         if any(paragraph in source for source in sources.values()):
             continue  # quoted whole: the submitter's words, shown as theirs
         for name, source in sources.items():
-            copied = longest_copy(paragraph, source)
+            copied = longest_copy(paragraph, source) if _may_copy(paragraph, source) else None
             if copied:
                 yield Finding("untrusted-echo", f"copies {len(copied)} characters of the {name} word for word into its own "
                                                 f"prose ({copied[:60]!r}...): the {name} is material to write about, not text to repeat",

@@ -79,7 +79,13 @@ def gate(ctx: GateContext):
     if conference is None:
         return
     sessions = _sessions(conference)
-    own = _own(ctx, conference)
+    owned: list[list[int]] = []  # the page's own sessions, found when a claim first needs them
+
+    def own() -> list[int]:
+        if not owned:
+            owned.append(_own(ctx, conference))
+        return owned[0]
+
     event_days = set(conference.event.days)
     year = conference.event.start_date.year
     known = facts_of(conference).text  # a date the organizers wrote themselves (a refund deadline)
@@ -97,12 +103,12 @@ def gate(ctx: GateContext):
                 continue
             allowed = lambda about, field: set().union(*(sessions[i][field] for i in about))
             for hhmm, text in times:
-                about = _about(sentence, conference, own, sentence.find(text))
+                about = _about(sentence, conference, own(), sentence.find(text))
                 if about and hhmm not in allowed(about, 3):
                     yield Finding("when", f"{text.strip()!r} is not when {_label(conference, about, ctx.lang)} starts "
                                           f"or ends ({', '.join(sorted(allowed(about, 3)))})", number)
             for claim, day in dates:
-                about = _about(sentence, conference, own, claim.start)
+                about = _about(sentence, conference, own(), claim.start)
                 if about:
                     if day not in allowed(about, 2):
                         yield Finding("when", f"{claim.text!r} is not the day of {_label(conference, about, ctx.lang)} "

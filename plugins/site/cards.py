@@ -8,14 +8,16 @@ Cards are drawn with Pillow. Chinese needs a CJK font: the first one fontconfig 
 carry no image, and the build says why once; English cards still use any Latin font there is.
 
 A card is drawn only when what it shows changed: each is kept in ``.confgen/cards/<lang>/`` under a
-hash of its text, the font and this module's source, and a rebuild copies it from there. The text is
-drawn as text, never read as markup.
+hash of its text, the font and this module's source, and a rebuild copies it from there. While the
+first language's cards are drawn, a process of their own draws the other language's into that
+cache (:func:`draw_ahead`). The text is drawn as text, never read as markup.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 import re
 import subprocess
@@ -23,7 +25,7 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
-from confgen.api import Asset, ContentKind, Draft, Page, RenderContext, StashKey, dated, hookimpl, word
+from confgen.api import LANGUAGES, Asset, ContentKind, Draft, Page, RenderContext, StashKey, dated, hookimpl, word
 from confgen.model import Conference, Session, tr
 
 WIDTH, HEIGHT = 1200, 630
@@ -153,16 +155,30 @@ def summary(text: dict[str, str]) -> str:
 def _wrap(draw, text: str, font, width: int, lines: int) -> list[str]:
     """``text`` in at most ``lines`` lines of ``width`` pixels: Latin words stay whole, CJK breaks
     between any two characters; what does not fit ends in an ellipsis."""
+    fits = lambda line: draw.textlength(line, font=font) <= width
     tokens = re.findall(r"[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+\s*|\S\s*|\s+", " ".join(text.split()))
     out: list[str] = [""]
-    for token in tokens:
-        if draw.textlength(out[-1] + token.rstrip(), font=font) <= width:
-            out[-1] += token
-            continue
+    i = 0
+    while i < len(tokens) and len(out) <= lines + 1:  # past that, the lines after the last shown are dropped
+        # The most tokens that still fit after what the line holds: measuring a line is the
+        # costly part, and a line that fits with a token also fits without it.
+        low, high = 0, len(tokens) - i
+        while low < high:
+            mid = (low + high + 1) // 2
+            if fits(out[-1] + "".join(tokens[i:i + mid]).rstrip()):
+                low = mid
+            else:
+                high = mid - 1
+        out[-1] += "".join(tokens[i:i + low])
+        i += low
+        if i == len(tokens):
+            break
+        token = tokens[i]
+        i += 1
         if out[-1].strip():
             out.append("")
-        while draw.textlength(token.rstrip(), font=font) > width:  # a word longer than a line
-            cut = max(1, next((n for n in range(len(token), 0, -1) if draw.textlength(token[:n], font=font) <= width), 1))
+        while not fits(token.rstrip()):  # a word longer than a line
+            cut = max(1, next((n for n in range(len(token), 0, -1) if fits(token[:n])), 1))
             out[-1] += token[:cut]
             out.append("")
             token = token[cut:]
@@ -170,39 +186,69 @@ def _wrap(draw, text: str, font, width: int, lines: int) -> list[str]:
     out = [line.rstrip() for line in out if line.strip()]
     if len(out) > lines:
         last = out[lines - 1]
-        while last and draw.textlength(last + "…", font=font) > width:
+        while last and not fits(last + "…"):
             last = last[:-1]
         out = out[: lines - 1] + [last.rstrip() + "…"]
     return out
 
 
+#: Shades of each text colour over the background. A card is drawn as a palette image of these
+#: (ink's, then muted's, then the accent): encoding an RGB image, three times the bytes, was most of
+#: the time a card took, and 64 shades of a glyph's edge look the same as 256 at a card's size.
+LEVELS = 64
+INK_SHADES, MUTED_SHADES, ACCENT_INDEX = 0, LEVELS, 2 * LEVELS
+
+
+@lru_cache(maxsize=1)
+def _palette() -> list[int]:
+    """Background to ink in LEVELS steps, background to muted in LEVELS steps, then the accent."""
+    from PIL import ImageColor
+
+    background = ImageColor.getrgb(BACKGROUND)
+    palette: list[int] = []
+    for colour in (INK, MUTED):
+        target = ImageColor.getrgb(colour)
+        for step in range(LEVELS):
+            palette += [round(b + (t - b) * step / (LEVELS - 1)) for b, t in zip(background, target)]
+    return palette + list(ImageColor.getrgb(ACCENT))
+
+
 def draw_card(text: dict[str, str], font_path: str) -> bytes:
     from PIL import Image, ImageDraw
 
-    image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
+    image = Image.new("L", (WIDTH, HEIGHT), 0)  # palette indices, made a palette image at the end
     draw = ImageDraw.Draw(image)
+
+    def write(xy: tuple[int, int], line: str, font, first_shade: int) -> None:
+        # A glyph's edge blends the box's index (the colour's shade 0, the background) with its last
+        # shade: the pixels land on the colour's own shades.
+        if first_shade:
+            draw.rectangle(draw.textbbox(xy, line, font=font), fill=first_shade)
+        draw.text(xy, line, font=font, fill=first_shade + LEVELS - 1)
+
     inner = WIDTH - 2 * MARGIN
-    draw.rectangle((0, 0, 16, HEIGHT), fill=ACCENT)
+    draw.rectangle((0, 0, 16, HEIGHT), fill=ACCENT_INDEX)
     y = MARGIN - 16
     for line in _wrap(draw, text["event"], _font(font_path, 30), inner, 1):
-        draw.text((MARGIN, y), line, font=_font(font_path, 30), fill=MUTED)
+        write((MARGIN, y), line, _font(font_path, 30), MUTED_SHADES)
     y += 70
     title = _font(font_path, 64)
     for line in _wrap(draw, text["title"], title, inner, 3):
-        draw.text((MARGIN, y), line, font=title, fill=INK)
+        write((MARGIN, y), line, title, INK_SHADES)
         y += 84
     y += 16
     if text["speakers"]:
         for line in _wrap(draw, text["speakers"], _font(font_path, 38), inner, 2):
-            draw.text((MARGIN, y), line, font=_font(font_path, 38), fill=INK)
+            write((MARGIN, y), line, _font(font_path, 38), INK_SHADES)
             y += 50
     bottom = _font(font_path, 34)
     footer = "  ·  ".join(part for part in (text["when"], text["room"]) if part)
     for line in _wrap(draw, footer, bottom, inner, 1):
-        draw.rectangle((MARGIN, HEIGHT - MARGIN - 62, MARGIN + 96, HEIGHT - MARGIN - 56), fill=ACCENT)
-        draw.text((MARGIN, HEIGHT - MARGIN - 40), line, font=bottom, fill=MUTED)
+        draw.rectangle((MARGIN, HEIGHT - MARGIN - 62, MARGIN + 96, HEIGHT - MARGIN - 56), fill=ACCENT_INDEX)
+        write((MARGIN, HEIGHT - MARGIN - 40), line, bottom, MUTED_SHADES)
+    image.putpalette(_palette())
     buffer = io.BytesIO()
-    image.save(buffer, "PNG")
+    image.save(buffer, "PNG", compress_level=3)  # as small as the default level, in half the time
     return buffer.getvalue()
 
 
@@ -220,14 +266,73 @@ def card(text: dict[str, str], font_path: str, cache: Path | None) -> bytes:
         return path.read_bytes()
     data = draw_card(text, font_path)
     if path:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.{os.getpid()}")
-            tmp.write_bytes(data)
-            os.replace(tmp, path)
-        except OSError:
-            pass  # a read-only project: the card is drawn again next time, nothing else is lost
+        _keep(path, data)
     return data
+
+
+def _keep(path: Path, data: bytes) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only project: the card is drawn again next time, nothing else is lost
+
+
+# -- the other languages' cards, drawn at the same time ---------------------------------------------
+
+#: The fewest cards worth a process of their own: starting one costs about what drawing 20 does.
+AHEAD_AT_LEAST = 40
+AHEAD = StashKey["dict[str, subprocess.Popen]"]()
+
+
+def draw_ahead(conference: Conference, lang: str, cache_root: Path) -> None:
+    """Start drawing the cards of every language but ``lang`` that are not in the cache, in a
+    process of their own: they are drawn on the machine's other core while this language's cards
+    and pages are made, and that language finds them in the cache. Does nothing when there are
+    too few to be worth a process; a card the process did not draw is drawn when it is needed."""
+    ahead = conference.stash.setdefault_by(AHEAD, dict)
+    todo = []
+    for other in LANGUAGES:
+        if other == lang or other in ahead:
+            continue
+        for session in conference.sessions:
+            text = card_text(conference, session, other)
+            font_path = font_for(list(text.values()))
+            path = cache_root / other / card_key(text, font_path) if font_path is not None else None
+            if path and not path.is_file():
+                todo.append((text, font_path, str(path)))
+    if len(todo) < AHEAD_AT_LEAST:
+        return
+    listing = cache_root / f".ahead-{os.getpid()}-{lang}.json"
+    try:
+        cache_root.mkdir(parents=True, exist_ok=True)
+        listing.write_text(json.dumps(todo), encoding="utf-8")
+        process = subprocess.Popen([sys.executable, "-m", __spec__.name, str(listing)], stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except OSError:
+        listing.unlink(missing_ok=True)
+        return  # drawn here when needed
+    for other in LANGUAGES:
+        if other != lang:
+            ahead.setdefault(other, process)
+
+
+def drawn_ahead(conference: Conference, lang: str) -> None:
+    """Wait for the process drawing ``lang``'s cards, if one was started."""
+    process = conference.stash.setdefault_by(AHEAD, dict).pop(lang, None)
+    if process is not None:
+        process.wait()
+
+
+def _draw_listed(listing: Path) -> None:
+    """Draw the cards ``listing`` names (text, font, cache file) into the cache."""
+    try:
+        for text, font_path, path in json.loads(listing.read_text(encoding="utf-8")):
+            _keep(Path(path), draw_card(text, font_path))
+    finally:
+        listing.unlink(missing_ok=True)
 
 
 def _prune(cache: Path, kept: set[str]) -> None:
@@ -250,6 +355,9 @@ class Cards(ContentKind):
 
     def pages(self, ctx: RenderContext):
         cache = ctx.cache_dir / "cards" / ctx.lang if ctx.cache_dir else None
+        if cache:
+            drawn_ahead(ctx.conference, ctx.lang)
+            draw_ahead(ctx.conference, ctx.lang, cache.parent)
         kept: set[str] = set()
         for session in ctx.conference.sessions:
             text = card_text(ctx.conference, session, ctx.lang)
@@ -286,3 +394,7 @@ def confgen_page_meta(conference: Conference, lang: str, page: Page, sources: li
     if font_for(list(text.values())) is not None:
         meta["cg_card"] = card_path(session.id)
     return meta
+
+
+if __name__ == "__main__":  # the process draw_ahead starts
+    _draw_listed(Path(sys.argv[1]))
