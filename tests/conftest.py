@@ -28,6 +28,41 @@ def mini_project(tmp_path: Path) -> Path:
     return write_project(tmp_path / "mini")
 
 
+def _shared_folder(tmp_path_factory) -> Path:
+    """The run's folder common to every pytest-xdist worker (the session's own with one process)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@pytest.fixture(scope="session")
+def _mini_built_once(tmp_path_factory) -> Path:
+    """The mini project after ``confgen build`` (offline: it names no provider), built by the first
+    worker to ask while the others wait on a file lock; read only through ``built_mini_project``."""
+    common = _shared_folder(tmp_path_factory)
+    folder, outcome = common / "mini-built", common / "mini-built" / "outcome.json"
+    with FileLock(common / "mini-built.lock"):
+        if not outcome.is_file():
+            if folder.exists():
+                shutil.rmtree(folder)  # a build cut short (a worker was stopped): start again
+            root = write_project(folder / "mini")
+            result = subprocess.run([sys.executable, "-m", "confgen", "build", str(root)], capture_output=True,
+                                    text=True, timeout=600)
+            outcome.write_text(json.dumps({"returncode": result.returncode, "stdout": result.stdout,
+                                           "stderr": result.stderr}), encoding="utf-8")
+    done = json.loads(outcome.read_text(encoding="utf-8"))
+    assert done["returncode"] == 0, done["stdout"][-3000:] + done["stderr"][-3000:]
+    return folder / "mini"
+
+
+@pytest.fixture
+def built_mini_project(_mini_built_once: Path, tmp_path: Path) -> Path:
+    """``mini_project`` as ``confgen build`` left it (drafts, state, built site), for a test to
+    change: a copy of one build, where each such test began with the same cold build of its own."""
+    target = tmp_path / "mini"
+    shutil.copytree(_mini_built_once, target, symlinks=True)
+    return target
+
+
 @pytest.fixture
 def reference_copy(tmp_path: Path) -> Path:
     """A copy of the reference site (conference.yaml and committed drafts) that a test may change."""

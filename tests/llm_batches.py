@@ -113,6 +113,15 @@ class Batches:
 
     # -- running ------------------------------------------------------------------------------------
 
+    def _pause(self, stop: threading.Event, lines: int) -> bool:
+        """Wait one line's share of ``delay``, reading ``delay`` again as it goes, so that a test
+        lowering it is obeyed at once rather than after the share it set before; True if stopped."""
+        started = time.monotonic()
+        while (left := started + self.delay / max(lines, 1) - time.monotonic()) > 0:
+            if stop.wait(min(left, 0.05)):
+                return True
+        return stop.is_set()
+
     def _run(self, batch_id: str, lines: list[dict[str, Any]]) -> None:
         batch = self.batches[batch_id]
         stop = self._cancel[batch_id]
@@ -122,7 +131,7 @@ class Batches:
         fate = self.fate
         end = len(lines) // 2 if fate else len(lines)
         for index, line in enumerate(lines):
-            if index >= end or stop.wait(self.delay / max(len(lines), 1)):
+            if index >= end or self._pause(stop, len(lines)):
                 break
             status, _, body = self.chat(dict(line["body"]), line["custom_id"])
             with self._lock:

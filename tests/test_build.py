@@ -125,36 +125,34 @@ def test_offline_drafts_say_so_on_the_page(built):
 # -- drafts, human edits, --force ---------------------------------------------------------------
 
 
-def test_human_edit_survives_a_rebuild_and_force_replaces_it(mini_project):
-    assert confgen("build", str(mini_project)).returncode == 0
-    draft = mini_project / "content" / "talks" / "t1.en.md"
+def test_human_edit_survives_a_rebuild_and_force_replaces_it(built_mini_project):
+    draft = built_mini_project / "content" / "talks" / "t1.en.md"
     edited = draft.read_text("utf-8").replace("PagedAttention and batching explained.", "Edited by the organizer: PagedAttention.")
     draft.write_text(edited, "utf-8")
     # A fact changes, so the talk's draft is stale; the human edit must still win.
-    conf = mini_project / "conference.yaml"
+    conf = built_mini_project / "conference.yaml"
     conf.write_text(conf.read_text("utf-8").replace("Serving models with vLLM", "Serving LLMs with vLLM"), "utf-8")
-    result = confgen("build", str(mini_project))
+    result = confgen("build", str(built_mini_project))
     assert result.returncode == 0, result.stderr
     assert "kept" in result.stderr and "talks/t1.en.md" in result.stderr
     assert draft.read_text("utf-8") == edited
-    page = (mini_project / "build" / "site" / "en" / "talks" / "t1" / "index.html").read_text("utf-8")
+    page = (built_mini_project / "build" / "site" / "en" / "talks" / "t1" / "index.html").read_text("utf-8")
     assert "Edited by the organizer" in page
-    result = confgen("build", str(mini_project), "--force")
+    result = confgen("build", str(built_mini_project), "--force")
     assert result.returncode == 0
     assert "Edited by the organizer" not in draft.read_text("utf-8")
     assert "Serving LLMs with vLLM" in draft.read_text("utf-8")
 
 
-def test_changing_one_abstract_redrafts_only_its_jobs(mini_project):
-    assert confgen("build", str(mini_project)).returncode == 0
-    before = {p: p.stat().st_mtime_ns for p in (mini_project / "content").rglob("*.md")}
-    conf = mini_project / "conference.yaml"
+def test_changing_one_abstract_redrafts_only_its_jobs(built_mini_project):
+    before = {p: p.stat().st_mtime_ns for p in (built_mini_project / "content").rglob("*.md")}
+    conf = built_mini_project / "conference.yaml"
     conf.write_text(conf.read_text("utf-8").replace("PagedAttention and batching explained.", "Continuous batching explained."), "utf-8")
     time.sleep(0.01)
-    result = confgen("generate", str(mini_project))
+    result = confgen("generate", str(built_mini_project))
     # The talk, and the offline article and question bank of its track, which read the abstracts.
     assert "5 new" in result.stderr, result.stderr
-    changed = sorted(str(p.relative_to(mini_project / "content")) for p, m in before.items() if p.stat().st_mtime_ns != m)
+    changed = sorted(str(p.relative_to(built_mini_project / "content")) for p, m in before.items() if p.stat().st_mtime_ns != m)
     assert changed == ["articles/devtech.en.md", "articles/devtech.zh.md", "questions/devtech.en.md",
                        "questions/devtech.zh.md", "talks/t1.en.md"]
 
@@ -266,17 +264,16 @@ def confgen_mkdocs_config(conference, lang, config):
 
 
 @pytest.mark.parametrize("where", ["render", "mkdocs"])
-def test_a_build_failing_in_one_language_leaves_the_last_good_site_of_both_in_place(mini_project, where):
+def test_a_build_failing_in_one_language_leaves_the_last_good_site_of_both_in_place(built_mini_project, where):
     """Chinese starts building while English still renders; if English then fails (a plugin bug in
     render, or mkdocs --strict), neither language's site may be replaced by a half of the new one."""
-    assert confgen("build", str(mini_project)).returncode == 0
-    site = mini_project / "build" / "site"
+    site = built_mini_project / "build" / "site"
     before = {p: p.read_bytes() for p in site.rglob("*.html")}
-    (mini_project / "plugins").mkdir()
-    (mini_project / "plugins" / "failing.py").write_text(FAILING_PLUGINS[where], "utf-8")
-    conf = mini_project / "conference.yaml"
+    (built_mini_project / "plugins").mkdir()
+    (built_mini_project / "plugins" / "failing.py").write_text(FAILING_PLUGINS[where], "utf-8")
+    conf = built_mini_project / "conference.yaml"
     conf.write_text(conf.read_text("utf-8").replace("en: Hands-on RAG}", "en: Hands-on RAG (revised)}"), "utf-8")
-    result = confgen("build", str(mini_project), "--strict")
+    result = confgen("build", str(built_mini_project), "--strict")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     if where == "render":
         assert "content kind 'failing' failed to render its en pages: ValueError: no English today" in result.stderr

@@ -26,9 +26,10 @@ def build(root: Path, *args: str) -> subprocess.CompletedProcess:
 def sites(tmp_path_factory, reference_build):
     """The reference project built by each engine: by MkDocs, the build every module that reads the
     reference site shares; by Zensical, once here, with hostile HTML in a talk's draft (a human
-    edit) for its security pass to clean."""
+    edit) for its security pass to clean, from a copy of that build's project and state (drafts
+    and cards are the engine's input, not its work)."""
     root = tmp_path_factory.mktemp("zensical") / "site"
-    shutil.copytree(REFERENCE_SITE, root, ignore=shutil.ignore_patterns("build", ".confgen"))
+    shutil.copytree(reference_build.root, root, ignore=shutil.ignore_patterns("build"))
     draft = root / "content" / "talks" / "s01.en.md"
     draft.write_text(draft.read_text("utf-8") + HOSTILE, "utf-8")
     result = build(root, "--engine", "zensical")

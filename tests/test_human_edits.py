@@ -54,22 +54,21 @@ def test_an_edit_with_unchanged_facts_is_kept_without_review(mini_project):
     assert outcome.status == "kept" and not outcome.needs_review and outcome.details == []
 
 
-def test_build_output_names_the_changed_facts_and_a_front_matter_less_draft_reaches_the_site(mini_project):
-    assert confgen("build", str(mini_project), "--offline").returncode == 0
-    k1 = mini_project / "content" / "talks" / "k1.en.md"
+def test_build_output_names_the_changed_facts_and_a_front_matter_less_draft_reaches_the_site(built_mini_project):
+    k1 = built_mini_project / "content" / "talks" / "k1.en.md"
     k1.write_text(k1.read_text("utf-8") + "\nEdited: doors open at 09:00.\n", "utf-8")
-    move_k1(mini_project, "09:00", "09:05")
+    move_k1(built_mini_project, "09:00", "09:05")
     # Front matter deleted: the body alone stays, and it is what the page shows.
-    t1 = mini_project / "content" / "talks" / "t1.en.md"
+    t1 = built_mini_project / "content" / "talks" / "t1.en.md"
     t1.write_text("Written by hand without front matter: vLLM in production.\n", "utf-8")
 
-    result = confgen("build", str(mini_project), "--offline")
+    result = confgen("build", str(built_mini_project), "--offline")
     assert result.returncode == 0, result.stderr
     err = result.stderr
     assert "needs review talks/k1.en.md" in err
     kept_line = next(i for i, line in enumerate(err.splitlines()) if line.startswith("kept talks/k1.en.md"))
     assert err.splitlines()[kept_line + 1].strip() == "start: 2026-06-12T09:00:00 → 2026-06-12T09:05:00"
     assert "kept talks/t1.en.md: written by hand (no front matter): used as it is" in err
-    page = lxml.html.fromstring((mini_project / "build" / "site" / "en" / "talks" / "t1" / "index.html").read_bytes())
+    page = lxml.html.fromstring((built_mini_project / "build" / "site" / "en" / "talks" / "t1" / "index.html").read_bytes())
     assert "Written by hand without front matter: vLLM in production." in page.text_content()
     assert t1.read_text("utf-8") == "Written by hand without front matter: vLLM in production.\n"

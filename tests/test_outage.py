@@ -6,10 +6,13 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
+
+from confgen.draft import runner as runner_module
 from confgen.draft.plan import plan
 from confgen.load.project import open_project
 from confgen.draft.providers import choose, make_provider
-from confgen.draft.runner import FIRST_BACKOFF, MAX_TRIES, Runner
+from confgen.draft.runner import MAX_TRIES, Runner
 from llm_server import LLMServer, error, ok
 
 ONLY = ["talks"]  # 6 jobs, one call each
@@ -26,8 +29,16 @@ def runner_for(project_dir, base_url: str, retry_for: float, concurrency: int = 
     return runner, plan(project, ONLY)
 
 
+#: The first back-off, a fifth of the runner's: the outages below are as many back-offs long and
+#: take a fifth of the time to wait out.
+FIRST_BACKOFF = runner_module.FIRST_BACKOFF / 5
 #: What a count of tries used to survive: the sum of its back-offs (jitter at most +20%).
 COUNTED_SPAN = sum(FIRST_BACKOFF * 2 ** n for n in range(MAX_TRIES - 1)) * 1.2
+
+
+@pytest.fixture(autouse=True)
+def _short_back_offs(monkeypatch):
+    monkeypatch.setattr(runner_module, "FIRST_BACKOFF", FIRST_BACKOFF)
 
 
 def test_a_server_down_longer_than_the_counted_retries_is_waited_for(mini_project):
