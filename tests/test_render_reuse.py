@@ -15,7 +15,8 @@ import yaml
 
 from confgen.load.project import open_project
 from confgen.render.pages import Rendered, render
-from confgen.render.reuse import Digests, Recording, Unkeyable, replay
+from confgen.render.digests import Digests, Unkeyable
+from confgen.render.reuse import Recording, replay
 from confgen.render.templates import PACKAGED
 
 
