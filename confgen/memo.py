@@ -22,7 +22,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, Callable, TypeVar
 
-from confgen import atomic
+from confgen import last_build
 
 V = TypeVar("V")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -120,20 +120,11 @@ class Memo:
         """Keep exactly the entries this build used; a no-op when they are those of the last build."""
         if self.path is None or self._loaded is None or self._used.keys() == self._loaded.keys():
             return
-        try:
-            atomic.write_bytes(self.path, marshal.dumps((FORMAT, self._used)))
-        except OSError:
-            return  # a read-only project: the next build computes these again, nothing else is lost
-        self._loaded = dict(self._used)
+        if last_build.write(self.path, FORMAT, self._used):
+            self._loaded = dict(self._used)
 
     def _load(self) -> dict[str, Any]:
-        if self.path is None:
-            return {}
-        try:
-            fmt, entries = marshal.loads(self.path.read_bytes())
-        except (OSError, EOFError, ValueError, TypeError):
-            return {}  # none yet, unreadable, cut short or from another Python: every step runs anew
-        return entries if fmt == FORMAT and isinstance(entries, dict) else {}
+        return {} if self.path is None else last_build.read(self.path, FORMAT)
 
 
 #: For a caller with no project to keep results in: every step runs.

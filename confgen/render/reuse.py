@@ -32,7 +32,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import inspect
-import marshal
 import os
 import sys
 import types
@@ -42,7 +41,7 @@ from pathlib import Path
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
-from confgen import atomic
+from confgen import last_build
 from confgen.render.digests import Digests, Unkeyable, digests_for, function_digest, source_of
 
 #: Part of the file: marshal's format may change with the Python version.
@@ -219,19 +218,10 @@ class Renders:
 
     def __init__(self, path: Path):
         self.path = path
-        self._old = self._load()
+        self._old: dict[bytes, tuple[tuple, str]] = last_build.read(path, FORMAT)
         self._used: dict[bytes, tuple[tuple, str]] = {}
         self.reused = 0
         self.rendered = 0
-
-    def _load(self) -> dict[bytes, tuple[tuple, str]]:
-        try:
-            data = marshal.loads(self.path.read_bytes())
-        except (OSError, EOFError, ValueError, TypeError):
-            return {}
-        if not isinstance(data, tuple) or len(data) != 2 or data[0] != FORMAT or not isinstance(data[1], dict):
-            return {}
-        return data[1]
 
     def get(self, key: bytes) -> tuple[tuple, str] | None:
         return self._old.get(key)
@@ -256,10 +246,9 @@ class Renders:
         """Keep what this build used, if that differs from what was kept."""
         if self._used.keys() == self._old.keys() and all(self._old[k] is v for k, v in self._used.items()):
             return
-        try:
-            atomic.write_bytes(self.path, marshal.dumps((FORMAT, self._used)))
-        except (OSError, ValueError):
-            self.path.unlink(missing_ok=True)  # the next build renders everything, as it must
+        # Unwritten (a read-only project), the file keeps the last build's entries: each is still
+        # checked against this build's conference before it is used.
+        last_build.write(self.path, FORMAT, self._used)
 
 
 class ReusingTemplates:
