@@ -139,13 +139,10 @@ def _tagger(words: tuple[str, ...]):
         def __init__(self, tokenizer):  # the tags are copied, not read from the dictionary file again
             self.tokenizer = tokenizer
             self.word_tag_tab = dict(tags)
-            self.tagged: dict[str, list[tuple[str, str]]] = {}
 
         def tag(self, clause: str) -> list[tuple[str, str]]:
-            """``clause``'s (word, tag) pairs, once per clause: drafts of one event repeat many."""
-            if clause not in self.tagged:
-                self.tagged[clause] = [(pair.word, pair.flag) for pair in self.cut(clause)]
-            return self.tagged[clause]
+            """``clause``'s (word, tag) pairs."""
+            return [(pair.word, pair.flag) for pair in self.cut(clause)]
 
     tokenizer = jieba.Tokenizer()
     # What Tokenizer.initialize() sets, from the copy instead of the cache file.
