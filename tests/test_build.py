@@ -197,15 +197,15 @@ def test_project_plugin_adds_a_content_kind_to_the_built_site(mini_project):
     assert any("social" in h for h in nav)
 
 
-def test_a_rebuild_takes_sanitized_text_and_front_matter_from_the_core_s_memo_and_redoes_what_changed(mini_project):
+def test_a_rebuild_takes_sanitized_text_and_front_matter_from_the_core_s_memo_and_redoes_what_changed(built_mini_project):
     """The core keeps an abstract's Markdown as HTML and a draft's front matter in .confgen/memo: a
     rebuild uses the kept HTML (a planted entry shows, cleaned again), and an edited abstract is
     rendered anew."""
     import marshal
 
+    mini_project = built_mini_project  # as a first build left it
     memo = mini_project / ".confgen" / "memo"
     page = mini_project / "build" / "site" / "en" / "talks" / "t1" / "index.html"
-    assert confgen("build", str(mini_project)).returncode == 0
     fmt, entries = marshal.loads(memo.read_bytes())
     fronts = [v for v in entries.values() if isinstance(v, dict) and v.get("kind") == "talks"]
     assert len(fronts) >= 6  # a front matter for each talk page's draft, in each language
