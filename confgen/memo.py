@@ -18,11 +18,10 @@ import inspect
 import marshal
 import sys
 from functools import lru_cache
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, Callable, TypeVar
 
-from confgen import last_build
+from confgen import last_build, versions
 
 V = TypeVar("V")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -63,14 +62,8 @@ def _salt(step: Callable[..., Any]) -> str | None:
     source, distributions = declared
     if source is None:
         return None
-    versions = []
-    for name in distributions:
-        try:
-            versions.append(f"{name}={version(name)}")
-        except PackageNotFoundError:
-            versions.append(f"{name}=?")
     digest = hashlib.sha256(source)
-    digest.update(f"{step.__module__}.{step.__qualname__};{';'.join(versions)}".encode())
+    digest.update(f"{step.__module__}.{step.__qualname__};{versions.installed(distributions)}".encode())
     return digest.hexdigest()
 
 

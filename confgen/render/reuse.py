@@ -36,12 +36,11 @@ import os
 import sys
 import types
 from functools import lru_cache
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
-from confgen import last_build
+from confgen import last_build, versions
 from confgen.render.digests import Digests, Unkeyable, digests_for, function_digest, source_of
 
 #: Part of the file: marshal's format may change with the Python version.
@@ -171,11 +170,7 @@ def _code_stamp() -> bytes:
     h = hashlib.blake2b(FORMAT.encode(), digest_size=16)
     for package in (confgen, confgen_plugins):
         _feed_tree(h, Path(package.__file__).parent, (".py", ".mjs"))
-    for name in LIBRARIES:
-        try:
-            h.update(f"{name}={version(name)};".encode())
-        except PackageNotFoundError:
-            h.update(f"{name}=?;".encode())
+    h.update(versions.installed(LIBRARIES).encode())
     return h.digest()
 
 

@@ -28,11 +28,10 @@ import posixpath
 import re
 import shutil
 from contextlib import contextmanager
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Iterator
 
-from confgen import atomic
+from confgen import atomic, versions
 from confgen.load.project import Project
 from confgen.sitebuild.install import staging_dir
 
@@ -103,11 +102,7 @@ def setup_stamp(project: Project, lang: str) -> str:
     for path in sorted(theme.rglob("*")) if theme.is_dir() else ():
         if path.is_file():
             digest.update(str(path.relative_to(theme)).encode() + b"\0" + path.read_bytes())
-    for name in ENGINE:
-        try:
-            digest.update(f"{name}={version(name)}".encode())
-        except PackageNotFoundError:
-            digest.update(f"{name}=?".encode())
+    digest.update(versions.installed(ENGINE).encode())
     return digest.hexdigest()
 
 
